@@ -1,0 +1,176 @@
+//! Keras v3 `.keras` archives: a zip of `metadata.json`, `config.json`, the weights and assets.
+//!
+//! Write-back builds a new archive beside the original: every entry except the rewritten JSON is
+//! copied raw (its compressed bytes, method, timestamp and attributes as they were; nothing is
+//! decompressed or recompressed), the rewritten entry keeps its own method, timestamp and
+//! attributes, and the order and archive comment are kept.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::Path;
+
+use zip::ZipArchive;
+use zip::result::ZipError;
+
+use super::atomic::{self, Temp, WriteOptions, WriteReport};
+use super::{ContainerError, Format, MAX_JSON_BYTES, Model, ModelKind, Part, PartKind, PartStorage};
+
+/// The JSON entries of an archive and what each holds.
+pub(crate) const JSON_ENTRIES: [(&str, PartKind); 2] =
+    [("config.json", PartKind::Config), ("metadata.json", PartKind::Metadata)];
+
+/// Weight entries Keras writes (`.npz` since Keras 3.4 for some backends).
+pub(crate) const WEIGHT_ENTRIES: [&str; 2] = ["model.weights.h5", "model.weights.npz"];
+
+fn zip_error(err: ZipError) -> ContainerError {
+    ContainerError::Zip(err.to_string())
+}
+
+fn open_archive(path: &Path) -> Result<ZipArchive<BufReader<File>>, ContainerError> {
+    ZipArchive::new(BufReader::new(File::open(path)?)).map_err(zip_error)
+}
+
+/// Reads the JSON entries of a `.keras` archive.
+pub fn open(path: &Path) -> Result<Model, ContainerError> {
+    let mut archive = open_archive(path)?;
+    let mut parts: Vec<Part> = Vec::new();
+    let mut weights_entry = None;
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).map_err(zip_error)?;
+        let name = entry.name().map_err(zip_error)?.into_owned();
+        if let Some(&(part_name, kind)) = JSON_ENTRIES.iter().find(|(n, _)| *n == name) {
+            if parts.iter().any(|p| p.name == part_name) {
+                return Err(ContainerError::Zip(format!("two `{part_name}` entries; refusing to guess which Keras reads")));
+            }
+            let text = read_capped(&mut entry, part_name)?;
+            parts.push(Part { name: part_name, kind, text, storage: PartStorage::ZipEntry });
+        } else if WEIGHT_ENTRIES.contains(&name.as_str()) {
+            weights_entry = Some(name);
+        }
+    }
+    if !parts.iter().any(|p| p.kind == PartKind::Config) {
+        return Err(ContainerError::NotAModel("zip archive has no config.json".into()));
+    }
+    let (keras_version, date_saved) = metadata_fields(&parts);
+    Ok(Model {
+        path: path.to_path_buf(),
+        real_path: path.to_path_buf(),
+        format: Format::KerasZip,
+        kind: ModelKind::Full,
+        parts,
+        keras_version,
+        backend: None,
+        date_saved,
+        layer_weights: Vec::new(),
+        weights_entry,
+        stamp: atomic::Stamp::default(),
+    })
+}
+
+/// Reads one JSON entry, refusing more than [`MAX_JSON_BYTES`] whatever the header claims, so a
+/// zip bomb stops at the cap instead of filling memory.
+pub(crate) fn read_capped(reader: &mut impl Read, name: &str) -> Result<Vec<u8>, ContainerError> {
+    let mut text = Vec::new();
+    reader.take(MAX_JSON_BYTES + 1).read_to_end(&mut text).map_err(|e| match e.kind() {
+        std::io::ErrorKind::InvalidData => ContainerError::Zip(format!("`{name}`: {e}")),
+        _ => ContainerError::Io(e),
+    })?;
+    if text.len() as u64 > MAX_JSON_BYTES {
+        return Err(ContainerError::Refused(format!(
+            "`{name}` is larger than {} MiB, kerasfix's limit for a JSON part",
+            MAX_JSON_BYTES >> 20
+        )));
+    }
+    Ok(text)
+}
+
+/// `keras_version` and `date_saved` from `metadata.json`, when it parses.
+pub(crate) fn metadata_fields(parts: &[Part]) -> (Option<String>, Option<String>) {
+    let Some(meta) = parts.iter().find(|p| p.kind == PartKind::Metadata) else {
+        return (None, None);
+    };
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&meta.text) else {
+        return (None, None);
+    };
+    let field = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
+    (field("keras_version"), field("date_saved"))
+}
+
+/// Writes a new archive with the changed JSON entries, verifies it, and renames it into place.
+pub fn write_back(
+    model: &Model,
+    changed: &[(usize, &[u8])],
+    options: &WriteOptions,
+) -> Result<WriteReport, ContainerError> {
+    let mut source = open_archive(&model.real_path)?;
+    let temp = Temp::beside(&model.real_path)?;
+    let out = File::create_new(temp.path())?;
+    atomic::copy_permissions(&model.real_path, temp.path())?;
+    let mut writer = zip::ZipWriter::new(BufWriter::new(out));
+    for index in 0..source.len() {
+        let entry = source.by_index_raw(index).map_err(zip_error)?;
+        let name = entry.name().map_err(zip_error)?.into_owned();
+        let replacement = changed.iter().find(|(i, _)| model.parts[*i].name == name);
+        match replacement {
+            Some(&(_, text)) => {
+                let entry_options = entry.options();
+                drop(entry);
+                writer.start_file(name, entry_options).map_err(zip_error)?;
+                writer.write_all(text)?;
+            }
+            None => writer.raw_copy_file(entry).map_err(zip_error)?,
+        }
+    }
+    writer.set_raw_comment(source.comment().into()).map_err(zip_error)?;
+    let buffered = writer.finish().map_err(zip_error)?;
+    buffered.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    verify(temp.path(), model, changed, &mut source)?;
+    Ok(temp.replace(&model.real_path, &model.stamp, options)?)
+}
+
+/// Re-reads the new archive: the JSON entries must read back as intended and every other entry
+/// must have the same name, CRC and sizes as before.
+fn verify(
+    path: &Path,
+    model: &Model,
+    changed: &[(usize, &[u8])],
+    source: &mut ZipArchive<BufReader<File>>,
+) -> Result<(), ContainerError> {
+    let reopened = open(path)?;
+    for (index, part) in model.parts.iter().enumerate() {
+        let expected = changed.iter().find(|(i, _)| *i == index).map_or(part.text.as_slice(), |(_, t)| *t);
+        if reopened.parts.iter().find(|p| p.name == part.name).map(|p| p.text.as_slice()) != Some(expected) {
+            return Err(ContainerError::Refused(format!(
+                "verification failed: `{}` did not read back as written; the original is untouched",
+                part.name
+            )));
+        }
+    }
+    let mut written = open_archive(path)?;
+    if written.len() != source.len() {
+        return Err(ContainerError::Refused("verification failed: entry count changed".into()));
+    }
+    for index in 0..source.len() {
+        let before = source.by_index_raw(index).map_err(zip_error)?;
+        let after = written.by_index_raw(index).map_err(zip_error)?;
+        let same_name = before.name_raw() == after.name_raw();
+        let rewritten = changed.iter().any(|(i, _)| model.parts[*i].name.as_bytes() == before.name_raw());
+        let same_data = rewritten || (before.crc32() == after.crc32() && before.compressed_size() == after.compressed_size());
+        if !same_name || !same_data {
+            return Err(ContainerError::Refused(format!(
+                "verification failed: entry {index} differs after copying; the original is untouched"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Copies the archive's weights entry out to `dest` (streamed, constant memory) so HDF5 can open
+/// it for `show --weights`.
+pub fn extract_entry(path: &Path, name: &str, dest: &Path) -> Result<(), ContainerError> {
+    let mut archive = open_archive(path)?;
+    let mut entry = archive.by_name(name).map_err(zip_error)?;
+    let mut out = File::create_new(dest)?;
+    std::io::copy(&mut entry, &mut out)?;
+    Ok(())
+}

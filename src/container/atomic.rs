@@ -1,0 +1,142 @@
+//! Crash-safe replacement of a model file.
+//!
+//! A model is often the only copy of weeks of training, so a write never touches the original:
+//! the new content goes to a temporary file in the same directory (same filesystem, so the final
+//! rename is atomic), is synced, re-opened and verified by the caller, and only then renamed over
+//! the original, after which the directory is synced so the rename itself is durable. Until that
+//! rename, a crash leaves the original as it was plus a temporary whose name says what it is.
+
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+
+/// Marks every temporary this tool creates, so a later run can recognise and report leftovers.
+pub const TEMP_MARKER: &str = ".kerasfix-tmp-";
+
+/// What the user asked of a write.
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {
+    /// Keep the original under `<name><suffix>` (for example `.bak`).
+    pub backup_suffix: Option<String>,
+}
+
+/// What a write did.
+#[derive(Debug, Clone, Default)]
+pub struct WriteReport {
+    pub written: bool,
+    pub backup: Option<PathBuf>,
+}
+
+/// Identity of a file's content at the moment it was read: if any of these differ at rename
+/// time, another program changed the file and the tool must not overwrite its work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    inode: u64,
+    device: u64,
+}
+
+impl Stamp {
+    pub fn of(path: &Path) -> io::Result<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::metadata(path)?;
+        Ok(Stamp {
+            len: if meta.is_dir() { 0 } else { meta.len() },
+            modified: meta.modified().ok(),
+            inode: meta.ino(),
+            device: meta.dev(),
+        })
+    }
+}
+
+/// The real location of `path`, following symlinks, so that writing replaces the link's target
+/// and leaves the link itself in place.
+pub fn resolve(path: &Path) -> io::Result<PathBuf> {
+    fs::canonicalize(path)
+}
+
+/// A temporary file beside its target; removed on drop unless it was renamed into place.
+#[derive(Debug)]
+pub struct Temp {
+    path: PathBuf,
+    armed: bool,
+}
+
+impl Temp {
+    /// Reserves a fresh temporary path beside `target` (the file is created by the caller).
+    pub fn beside(target: &Path) -> io::Result<Temp> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let dir = parent_dir(target);
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let serial = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = dir.join(format!(".{name}{TEMP_MARKER}{}-{serial}", std::process::id()));
+        Ok(Temp { path, armed: true })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes the temporary's content to stable storage.
+    pub fn sync(&self) -> io::Result<()> {
+        File::open(&self.path)?.sync_all()
+    }
+
+    /// Renames the temporary over `target` after checking that `target` is still the file that
+    /// was read (`expected`), keeping a backup first if asked; then syncs the directory.
+    pub fn replace(mut self, target: &Path, expected: &Stamp, options: &WriteOptions) -> io::Result<WriteReport> {
+        let now = Stamp::of(target)?;
+        if now != *expected {
+            return Err(io::Error::other(
+                "the file changed on disk since kerasfix read it (size, time or inode differ); not overwritten",
+            ));
+        }
+        let mut backup = None;
+        if let Some(suffix) = &options.backup_suffix {
+            let mut name = target.as_os_str().to_owned();
+            name.push(suffix);
+            let backup_path = PathBuf::from(name);
+            // A hard link keeps the original bytes under the backup name at no cost; the rename
+            // below then only moves the main name to the new file.
+            let _ = fs::remove_file(&backup_path);
+            if fs::hard_link(target, &backup_path).is_err() {
+                fs::copy(target, &backup_path)?;
+                File::open(&backup_path)?.sync_all()?;
+            }
+            backup = Some(backup_path);
+        }
+        fs::rename(&self.path, target)?;
+        self.armed = false;
+        sync_dir(&parent_dir(target))?;
+        Ok(WriteReport { written: true, backup })
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Makes a rename in `dir` durable.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Gives `dest` the permission bits of `source`.
+pub fn copy_permissions(source: &Path, dest: &Path) -> io::Result<()> {
+    let perms = fs::metadata(source)?.permissions();
+    fs::set_permissions(dest, perms)
+}

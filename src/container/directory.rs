@@ -1,0 +1,77 @@
+//! Keras v3 archives saved unzipped (`model.save(path, zipped=False)`): a directory holding
+//! `config.json`, `metadata.json`, the weights file and `assets/`.
+//!
+//! Only the changed JSON file is replaced, atomically, exactly as a single file would be; the
+//! weights and assets are never opened.
+
+use std::fs::File;
+use std::path::Path;
+
+use super::archive::{JSON_ENTRIES, WEIGHT_ENTRIES, metadata_fields, read_capped};
+use super::atomic::{self, Stamp, Temp, WriteOptions, WriteReport};
+use super::{ContainerError, Format, Model, ModelKind, Part, PartKind, PartStorage};
+
+/// Reads the JSON files of an unzipped archive.
+pub fn open(dir: &Path) -> Result<Model, ContainerError> {
+    let mut parts = Vec::new();
+    for (name, kind) in JSON_ENTRIES {
+        let path = dir.join(name);
+        if !path.exists() {
+            continue;
+        }
+        if !path.is_file() {
+            return Err(ContainerError::NotAModel(format!("`{name}` is not a regular file")));
+        }
+        let stamp = Stamp::of(&path)?;
+        let text = read_capped(&mut File::open(&path)?, name)?;
+        parts.push(Part { name, kind, text, storage: PartStorage::DirFile { stamp } });
+    }
+    if !parts.iter().any(|p| p.kind == PartKind::Config) {
+        return Err(ContainerError::NotAModel("directory has no config.json".into()));
+    }
+    let weights_entry = WEIGHT_ENTRIES.iter().find(|w| dir.join(w).is_file()).map(|w| w.to_string());
+    let (keras_version, date_saved) = metadata_fields(&parts);
+    Ok(Model {
+        path: dir.to_path_buf(),
+        real_path: dir.to_path_buf(),
+        format: Format::KerasDir,
+        kind: ModelKind::Full,
+        parts,
+        keras_version,
+        backend: None,
+        date_saved,
+        layer_weights: Vec::new(),
+        weights_entry,
+        stamp: Stamp::default(),
+    })
+}
+
+/// Replaces each changed JSON file through its own verified temporary.
+pub fn write_back(
+    model: &Model,
+    changed: &[(usize, &[u8])],
+    options: &WriteOptions,
+) -> Result<WriteReport, ContainerError> {
+    let mut report = WriteReport::default();
+    for &(index, text) in changed {
+        let part = &model.parts[index];
+        let PartStorage::DirFile { stamp } = part.storage else {
+            return Err(ContainerError::Refused(format!("part {} is not a file of the directory", part.name)));
+        };
+        let target = model.real_path.join(part.name);
+        let temp = Temp::beside(&target)?;
+        std::fs::write(temp.path(), text)?;
+        atomic::copy_permissions(&target, temp.path())?;
+        if std::fs::read(temp.path())? != text {
+            return Err(ContainerError::Refused(format!(
+                "verification failed: `{}` did not read back as written; the original is untouched",
+                part.name
+            )));
+        }
+        temp.sync()?;
+        let one = temp.replace(&target, &stamp, options)?;
+        report.written |= one.written;
+        report.backup = report.backup.or(one.backup);
+    }
+    Ok(report)
+}

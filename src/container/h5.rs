@@ -1,0 +1,203 @@
+//! Legacy HDF5 models (`model.save("m.h5")`).
+//!
+//! Keras keeps the architecture in the root attribute `model_config` and the compile settings in
+//! `training_config`, beside `keras_version` and `backend`; the weights live in `model_weights`
+//! and are never read here. Write-back copies the file (the kernel copies the weights, they never
+//! pass through this process's memory), rewrites just the changed attributes in the copy, verifies
+//! them, and renames the copy over the original.
+
+use std::path::Path;
+
+use hdf5_metno::File;
+use hdf5_sys::h5i::hid_t;
+
+use super::atomic::{self, Temp, WriteOptions, WriteReport};
+use super::h5attr::{self, StringAttr};
+use super::{ContainerError, Format, Model, ModelKind, Part, PartKind, PartStorage};
+
+/// The JSON attributes Keras writes at the root, with what they hold.
+const JSON_ATTRS: [(&str, PartKind); 2] =
+    [("model_config", PartKind::Config), ("training_config", PartKind::Training)];
+
+fn hdf5_error(err: hdf5_metno::Error) -> ContainerError {
+    // libhdf5's messages carry a stack of calls; the first line says what went wrong.
+    let text = err.to_string();
+    let first = text.lines().next().unwrap_or("unreadable").trim().to_string();
+    ContainerError::Hdf5(first)
+}
+
+pub(crate) fn open_file(path: &Path) -> Result<File, ContainerError> {
+    File::open(path).map_err(hdf5_error)
+}
+
+/// Reads the JSON parts and version attributes of an HDF5 model.
+pub fn open(path: &Path) -> Result<Model, ContainerError> {
+    let file = open_file(path)?;
+    let root = file.id();
+    let mut parts = Vec::new();
+    for (name, kind) in JSON_ATTRS {
+        if let Some(attr) = h5attr::read(root, name)? {
+            let text = single_value(name, attr.values.clone())?;
+            parts.push(Part {
+                name,
+                kind,
+                text,
+                storage: PartStorage::H5Attr { storage: attr.storage, scalar: attr.scalar },
+            });
+        }
+    }
+    let kind = if parts.iter().any(|p| p.kind == PartKind::Config) {
+        ModelKind::Full
+    } else {
+        ModelKind::WeightsOnly
+    };
+    let keras_version = read_text(root, "keras_version")?;
+    let backend = read_text(root, "backend")?;
+    let layer_weights = layer_weights(&file).unwrap_or_default();
+    Ok(Model {
+        path: path.to_path_buf(),
+        real_path: path.to_path_buf(),
+        format: Format::Hdf5,
+        kind,
+        parts,
+        keras_version,
+        backend,
+        date_saved: None,
+        layer_weights,
+        weights_entry: None,
+        stamp: atomic::Stamp::default(),
+    })
+}
+
+fn single_value(name: &str, mut values: Vec<Vec<u8>>) -> Result<Vec<u8>, ContainerError> {
+    if values.len() == 1 {
+        Ok(values.remove(0))
+    } else {
+        Err(ContainerError::Refused(format!(
+            "attribute `{name}` holds {} strings; Keras writes exactly one",
+            values.len()
+        )))
+    }
+}
+
+fn read_text(location: hid_t, name: &str) -> Result<Option<String>, ContainerError> {
+    match h5attr::read(location, name) {
+        Ok(Some(attr)) => Ok(attr.values.first().map(|v| String::from_utf8_lossy(v).into_owned())),
+        Ok(None) => Ok(None),
+        // A version attribute of an odd type is informational only; don't refuse the model.
+        Err(h5attr::AttrError::NotString(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Reads a list-of-strings attribute that Keras may split into `name0`, `name1`, ... once it
+/// passes HDF5's 64 KB object-header limit (`save_attributes_to_hdf5_group`).
+pub(crate) fn read_split_list(location: hid_t, name: &str) -> Result<Vec<Vec<u8>>, ContainerError> {
+    if let Some(attr) = h5attr::read(location, name)? {
+        return Ok(attr.values);
+    }
+    let mut values = Vec::new();
+    for chunk in 0.. {
+        match h5attr::read(location, &format!("{name}{chunk}"))? {
+            Some(attr) => values.extend(attr.values),
+            None => break,
+        }
+    }
+    Ok(values)
+}
+
+/// Each layer's weight count, from `model_weights` (attributes only, no data).
+fn layer_weights(file: &File) -> Result<Vec<(String, usize)>, ContainerError> {
+    let Ok(group) = file.group("model_weights") else {
+        return Ok(Vec::new());
+    };
+    let names = read_split_list(group.id(), "layer_names")?;
+    let mut out = Vec::with_capacity(names.len());
+    for raw in names {
+        let name = String::from_utf8_lossy(&raw).into_owned();
+        let count = match group.group(&name) {
+            Ok(layer) => read_split_list(layer.id(), "weight_names")?.len(),
+            Err(_) => 0,
+        };
+        out.push((name, count));
+    }
+    Ok(out)
+}
+
+/// Writes the changed attributes into a verified copy and renames it over the original.
+pub fn write_back(
+    model: &Model,
+    changed: &[(usize, &[u8])],
+    options: &WriteOptions,
+) -> Result<WriteReport, ContainerError> {
+    let temp = Temp::beside(&model.real_path)?;
+    // `fs::copy` uses copy_file_range: the weights are copied by the kernel, not read into
+    // memory here, and the permission bits come along.
+    std::fs::copy(&model.real_path, temp.path())?;
+    {
+        let file = File::open_rw(temp.path()).map_err(hdf5_error)?;
+        for &(index, text) in changed {
+            let part = &model.parts[index];
+            let PartStorage::H5Attr { storage, scalar } = part.storage else {
+                return Err(ContainerError::Refused(format!("part {} is not an HDF5 attribute", part.name)));
+            };
+            let old = StringAttr { storage, scalar, values: Vec::new() };
+            h5attr::write_scalar(file.id(), part.name, &old, text)?;
+        }
+        file.close().map_err(hdf5_error)?;
+    }
+    verify(temp.path(), model, changed)?;
+    temp.sync()?;
+    Ok(temp.replace(&model.real_path, &model.stamp, options)?)
+}
+
+/// Re-opens the written copy and checks every JSON attribute reads back as intended.
+fn verify(path: &Path, model: &Model, changed: &[(usize, &[u8])]) -> Result<(), ContainerError> {
+    let reopened = open(path)?;
+    for (index, part) in model.parts.iter().enumerate() {
+        let expected = changed.iter().find(|(i, _)| *i == index).map_or(part.text.as_slice(), |(_, t)| *t);
+        let Some(found) = reopened.parts.iter().find(|p| p.name == part.name) else {
+            return Err(ContainerError::Refused(format!("verification failed: `{}` missing after write", part.name)));
+        };
+        if found.text != expected {
+            return Err(ContainerError::Refused(format!(
+                "verification failed: `{}` did not read back as written; the original is untouched",
+                part.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Every dataset under the file's root: path, shape and element type, from metadata only.
+pub fn list_datasets(path: &Path) -> Result<Vec<WeightInfo>, ContainerError> {
+    let file = open_file(path)?;
+    let mut out = Vec::new();
+    visit(&file, "", &mut out)?;
+    Ok(out)
+}
+
+/// One weight dataset as `show --weights` prints it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WeightInfo {
+    pub path: String,
+    pub shape: Vec<usize>,
+    pub dtype: String,
+}
+
+fn visit(group: &hdf5_metno::Group, prefix: &str, out: &mut Vec<WeightInfo>) -> Result<(), ContainerError> {
+    let names = group.member_names().map_err(hdf5_error)?;
+    for name in names {
+        let path = format!("{prefix}/{name}");
+        if let Ok(dataset) = group.dataset(&name) {
+            let dtype = dataset
+                .dtype()
+                .and_then(|t| t.to_descriptor())
+                .map_or_else(|_| "unknown".to_string(), |d| d.to_string());
+            out.push(WeightInfo { path, shape: dataset.shape(), dtype });
+        } else if let Ok(child) = group.group(&name) {
+            visit(&child, &path, out)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! Saved Keras models as containers of JSON parts.
+//!
+//! Every command stands on two operations: [`open`] a model file or directory and get its
+//! embedded JSON exactly as stored, and [`write_back`] edited JSON without disturbing any other
+//! byte of the model. The three container kinds (legacy HDF5, `.keras` zip, unzipped `.keras`
+//! directory) live in their own modules; this one detects which is which by content, never by
+//! extension, and holds the types the rest of the tool sees.
+
+pub mod archive;
+pub mod atomic;
+pub mod detect;
+pub mod directory;
+pub mod h5;
+mod h5attr;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use atomic::{WriteOptions, WriteReport};
+pub use h5attr::{Padding, StringStorage};
+
+/// Largest JSON part the tool will read (after decompression), so a zip bomb or a runaway
+/// attribute cannot exhaust memory. Real configs are kilobytes to a few megabytes.
+pub const MAX_JSON_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The three ways Keras saves a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Legacy HDF5 (`model.save("m.h5")`, or any `.keras` that is really HDF5).
+    Hdf5,
+    /// Keras v3 zip archive (`model.save("m.keras")`).
+    KerasZip,
+    /// Keras v3 archive saved unzipped (`model.save(path, zipped=False)`).
+    KerasDir,
+}
+
+impl Format {
+    /// Stable short name used in machine-readable output.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Format::Hdf5 => "hdf5",
+            Format::KerasZip => "keras-zip",
+            Format::KerasDir => "keras-dir",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Hdf5 => "HDF5 (legacy Keras .h5)",
+            Format::KerasZip => "Keras v3 archive (.keras zip)",
+            Format::KerasDir => "Keras v3 archive, unzipped (directory)",
+        })
+    }
+}
+
+/// What an embedded JSON part holds, whatever the container calls it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// The model architecture: HDF5 `model_config`, or `config.json`.
+    Config,
+    /// HDF5 `training_config` (in `.keras` the same lives at `config.json#/compile_config`).
+    Training,
+    /// `metadata.json` of a `.keras` archive.
+    Metadata,
+}
+
+/// One embedded JSON document, exactly as stored.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The name the container gives it: `model_config`, `training_config`, `config.json`, ...
+    pub name: &'static str,
+    pub kind: PartKind,
+    pub text: Vec<u8>,
+    pub(crate) storage: PartStorage,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum PartStorage {
+    /// A root attribute of an HDF5 file, with how it is stored.
+    H5Attr { storage: StringStorage, scalar: bool },
+    /// An entry of a zip archive.
+    ZipEntry,
+    /// A file inside an unzipped archive directory, with its stamp when read (the directory's
+    /// own stamp changes with every rename inside it, so each file is checked on its own).
+    DirFile { stamp: atomic::Stamp },
+}
+
+/// Whether the file holds a whole model or only weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelKind {
+    Full,
+    /// `*.weights.h5` or HDF5 without `model_config`: nothing to check, never an error.
+    WeightsOnly,
+}
+
+/// A saved model opened for reading, with everything the tool needs to write it back.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The path as the user gave it.
+    pub path: PathBuf,
+    /// Where the bytes really live (symlinks followed); write-back replaces this.
+    pub real_path: PathBuf,
+    pub format: Format,
+    pub kind: ModelKind,
+    pub parts: Vec<Part>,
+    pub keras_version: Option<String>,
+    pub backend: Option<String>,
+    pub date_saved: Option<String>,
+    /// For HDF5 models: each layer's name and number of weights, from `model_weights`.
+    pub layer_weights: Vec<(String, usize)>,
+    /// Name of the weights entry in an archive (`model.weights.h5` or `.npz`).
+    pub weights_entry: Option<String>,
+    pub(crate) stamp: atomic::Stamp,
+}
+
+impl Model {
+    /// The part of the given kind, if the model has one.
+    pub fn part(&self, kind: PartKind) -> Option<&Part> {
+        self.parts.iter().find(|p| p.kind == kind)
+    }
+}
+
+/// Why a model could not be opened or written; every message is about the file, whose path the
+/// caller prints in front of it.
+#[derive(Debug, thiserror::Error)]
+pub enum ContainerError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("not a Keras model: {0}")]
+    NotAModel(String),
+    #[error("corrupt HDF5 file: {0}")]
+    Hdf5(String),
+    #[error("corrupt zip archive: {0}")]
+    Zip(String),
+    #[error(transparent)]
+    Attr(#[from] h5attr::AttrError),
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// Opens a model file or unzipped-archive directory, detecting its format from its content.
+pub fn open(path: &Path) -> Result<Model, ContainerError> {
+    let real_path = atomic::resolve(path)?;
+    let stamp = atomic::Stamp::of(&real_path)?;
+    let format = detect::detect(&real_path)?;
+    let mut model = match format {
+        Format::Hdf5 => h5::open(&real_path)?,
+        Format::KerasZip => archive::open(&real_path)?,
+        Format::KerasDir => directory::open(&real_path)?,
+    };
+    model.path = path.to_path_buf();
+    model.real_path = real_path;
+    model.stamp = stamp;
+    Ok(model)
+}
+
+/// Replaces the given parts' text (by index into `model.parts`) and leaves every other byte of
+/// the model as it was. Atomic: the original is replaced only by a complete, verified copy.
+/// Nothing to change means nothing written.
+pub fn write_back(
+    model: &Model,
+    updates: &[(usize, Vec<u8>)],
+    options: &WriteOptions,
+) -> Result<WriteReport, ContainerError> {
+    let changed: Vec<(usize, &[u8])> = updates
+        .iter()
+        .filter(|(index, text)| model.parts.get(*index).is_some_and(|p| p.text != *text))
+        .map(|(index, text)| (*index, text.as_slice()))
+        .collect();
+    if changed.is_empty() {
+        return Ok(WriteReport { written: false, backup: None });
+    }
+    match model.format {
+        Format::Hdf5 => h5::write_back(model, &changed, options),
+        Format::KerasZip => archive::write_back(model, &changed, options),
+        Format::KerasDir => directory::write_back(model, &changed, options),
+    }
+}
