@@ -1,18 +1,19 @@
 //! Keras v3 `.keras` archives: a zip of `metadata.json`, `config.json`, the weights and assets.
 //!
-//! Write-back builds a new archive beside the original: every entry except the rewritten JSON is
-//! copied raw (its compressed bytes, method, timestamp and attributes as they were; nothing is
-//! decompressed or recompressed), the rewritten entry keeps its own method, timestamp and
-//! attributes, and the order and archive comment are kept.
+//! Write-back builds a new archive beside the original by splicing bytes (see `zipsplice`):
+//! every entry except the rewritten JSON is copied verbatim, headers included, the rewritten
+//! entry keeps its own header fields (method, timestamp, attributes) with new CRC and sizes, and
+//! the order and archive comment are kept. The `zip` crate reads and verifies the result.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use zip::ZipArchive;
 use zip::result::ZipError;
 
 use super::atomic::{self, Temp, WriteOptions, WriteReport};
+use super::zipsplice;
 use super::{ContainerError, Format, MAX_JSON_BYTES, Model, ModelKind, Part, PartKind, PartStorage};
 
 /// The JSON entries of an archive and what each holds.
@@ -40,7 +41,9 @@ pub fn open(path: &Path) -> Result<Model, ContainerError> {
         let name = entry.name().map_err(zip_error)?.into_owned();
         if let Some(&(part_name, kind)) = JSON_ENTRIES.iter().find(|(n, _)| *n == name) {
             if parts.iter().any(|p| p.name == part_name) {
-                return Err(ContainerError::Zip(format!("two `{part_name}` entries; refusing to guess which Keras reads")));
+                return Err(ContainerError::Zip(format!(
+                    "two `{part_name}` entries; refusing to guess which Keras reads"
+                )));
             }
             let text = read_capped(&mut entry, part_name)?;
             parts.push(Part { name: part_name, kind, text, storage: PartStorage::ZipEntry });
@@ -61,7 +64,6 @@ pub fn open(path: &Path) -> Result<Model, ContainerError> {
         keras_version,
         backend: None,
         date_saved,
-        layer_weights: Vec::new(),
         weights_entry,
         stamp: atomic::Stamp::default(),
     })
@@ -102,28 +104,16 @@ pub fn write_back(
     changed: &[(usize, &[u8])],
     options: &WriteOptions,
 ) -> Result<WriteReport, ContainerError> {
-    let mut source = open_archive(&model.real_path)?;
     let temp = Temp::beside(&model.real_path)?;
-    let out = File::create_new(temp.path())?;
+    let mut out = File::create_new(temp.path())?;
     atomic::copy_permissions(&model.real_path, temp.path())?;
-    let mut writer = zip::ZipWriter::new(BufWriter::new(out));
-    for index in 0..source.len() {
-        let entry = source.by_index_raw(index).map_err(zip_error)?;
-        let name = entry.name().map_err(zip_error)?.into_owned();
-        let replacement = changed.iter().find(|(i, _)| model.parts[*i].name == name);
-        match replacement {
-            Some(&(_, text)) => {
-                let entry_options = entry.options();
-                drop(entry);
-                writer.start_file(name, entry_options).map_err(zip_error)?;
-                writer.write_all(text)?;
-            }
-            None => writer.raw_copy_file(entry).map_err(zip_error)?,
-        }
-    }
-    writer.set_raw_comment(source.comment().into()).map_err(zip_error)?;
-    let buffered = writer.finish().map_err(zip_error)?;
-    buffered.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    let replacements: Vec<(&str, &[u8])> =
+        changed.iter().map(|&(i, text)| (model.parts[i].name, text)).collect();
+    zipsplice::splice(&mut File::open(&model.real_path)?, &mut out, &replacements)
+        .map_err(|e| ContainerError::Zip(format!("cannot rewrite: {e}; the original is untouched")))?;
+    out.sync_all()?;
+    drop(out);
+    let mut source = open_archive(&model.real_path)?;
     verify(temp.path(), model, changed, &mut source)?;
     Ok(temp.replace(&model.real_path, &model.stamp, options)?)
 }
@@ -155,7 +145,8 @@ fn verify(
         let after = written.by_index_raw(index).map_err(zip_error)?;
         let same_name = before.name_raw() == after.name_raw();
         let rewritten = changed.iter().any(|(i, _)| model.parts[*i].name.as_bytes() == before.name_raw());
-        let same_data = rewritten || (before.crc32() == after.crc32() && before.compressed_size() == after.compressed_size());
+        let same_data = rewritten
+            || (before.crc32() == after.crc32() && before.compressed_size() == after.compressed_size());
         if !same_name || !same_data {
             return Err(ContainerError::Refused(format!(
                 "verification failed: entry {index} differs after copying; the original is untouched"

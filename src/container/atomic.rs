@@ -87,7 +87,12 @@ impl Temp {
 
     /// Renames the temporary over `target` after checking that `target` is still the file that
     /// was read (`expected`), keeping a backup first if asked; then syncs the directory.
-    pub fn replace(mut self, target: &Path, expected: &Stamp, options: &WriteOptions) -> io::Result<WriteReport> {
+    pub fn replace(
+        mut self,
+        target: &Path,
+        expected: &Stamp,
+        options: &WriteOptions,
+    ) -> io::Result<WriteReport> {
         let now = Stamp::of(target)?;
         if now != *expected {
             return Err(io::Error::other(

@@ -40,7 +40,6 @@ pub fn open(dir: &Path) -> Result<Model, ContainerError> {
         keras_version,
         backend: None,
         date_saved,
-        layer_weights: Vec::new(),
         weights_entry,
         stamp: Stamp::default(),
     })
@@ -56,7 +55,10 @@ pub fn write_back(
     for &(index, text) in changed {
         let part = &model.parts[index];
         let PartStorage::DirFile { stamp } = part.storage else {
-            return Err(ContainerError::Refused(format!("part {} is not a file of the directory", part.name)));
+            return Err(ContainerError::Refused(format!(
+                "part {} is not a file of the directory",
+                part.name
+            )));
         };
         let target = model.real_path.join(part.name);
         let temp = Temp::beside(&target)?;

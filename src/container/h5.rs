@@ -53,7 +53,6 @@ pub fn open(path: &Path) -> Result<Model, ContainerError> {
     };
     let keras_version = read_text(root, "keras_version")?;
     let backend = read_text(root, "backend")?;
-    let layer_weights = layer_weights(&file).unwrap_or_default();
     Ok(Model {
         path: path.to_path_buf(),
         real_path: path.to_path_buf(),
@@ -63,7 +62,6 @@ pub fn open(path: &Path) -> Result<Model, ContainerError> {
         keras_version,
         backend,
         date_saved: None,
-        layer_weights,
         weights_entry: None,
         stamp: atomic::Stamp::default(),
     })
@@ -93,8 +91,12 @@ fn read_text(location: hid_t, name: &str) -> Result<Option<String>, ContainerErr
 /// Reads a list-of-strings attribute that Keras may split into `name0`, `name1`, ... once it
 /// passes HDF5's 64 KB object-header limit (`save_attributes_to_hdf5_group`).
 pub(crate) fn read_split_list(location: hid_t, name: &str) -> Result<Vec<Vec<u8>>, ContainerError> {
-    if let Some(attr) = h5attr::read(location, name)? {
-        return Ok(attr.values);
+    match h5attr::read(location, name) {
+        Ok(Some(attr)) => return Ok(attr.values),
+        // h5py stores an empty Python list as an empty float array: a layer without weights.
+        Err(h5attr::AttrError::NotString(_)) => return Ok(Vec::new()),
+        Ok(None) => {}
+        Err(e) => return Err(e.into()),
     }
     let mut values = Vec::new();
     for chunk in 0.. {
@@ -106,8 +108,10 @@ pub(crate) fn read_split_list(location: hid_t, name: &str) -> Result<Vec<Vec<u8>
     Ok(values)
 }
 
-/// Each layer's weight count, from `model_weights` (attributes only, no data).
-fn layer_weights(file: &File) -> Result<Vec<(String, usize)>, ContainerError> {
+/// Each layer's weight count, from `model_weights` (attributes only, no data). Only `show`
+/// wants it, so `open` does not pay for it.
+pub fn layer_weights(path: &Path) -> Result<Vec<(String, usize)>, ContainerError> {
+    let file = open_file(path)?;
     let Ok(group) = file.group("model_weights") else {
         return Ok(Vec::new());
     };
@@ -157,7 +161,10 @@ fn verify(path: &Path, model: &Model, changed: &[(usize, &[u8])]) -> Result<(), 
     for (index, part) in model.parts.iter().enumerate() {
         let expected = changed.iter().find(|(i, _)| *i == index).map_or(part.text.as_slice(), |(_, t)| *t);
         let Some(found) = reopened.parts.iter().find(|p| p.name == part.name) else {
-            return Err(ContainerError::Refused(format!("verification failed: `{}` missing after write", part.name)));
+            return Err(ContainerError::Refused(format!(
+                "verification failed: `{}` missing after write",
+                part.name
+            )));
         };
         if found.text != expected {
             return Err(ContainerError::Refused(format!(

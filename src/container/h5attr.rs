@@ -10,6 +10,7 @@
 use std::ffi::{CString, c_char, c_void};
 use std::ptr;
 
+use hdf5_metno::sync::sync;
 use hdf5_sys::h5::{H5free_memory, hsize_t};
 use hdf5_sys::h5a::{H5Aclose, H5Acreate2, H5Adelete, H5Aexists, H5Aget_space, H5Aget_type};
 use hdf5_sys::h5a::{H5Aopen, H5Aread, H5Awrite};
@@ -20,7 +21,6 @@ use hdf5_sys::h5s::{H5Sget_simple_extent_npoints, H5Sget_simple_extent_type};
 use hdf5_sys::h5t::{H5T_class_t, H5T_cset_t, H5T_str_t, H5Tclose, H5Tcopy};
 use hdf5_sys::h5t::{H5Tget_class, H5Tget_cset, H5Tget_size, H5Tget_strpad, H5Tis_variable_str};
 use hdf5_sys::h5t::{H5Tset_cset, H5Tset_size, H5Tset_strpad};
-use hdf5_metno::sync::sync;
 
 /// How a string attribute is stored in the file; a rewrite keeps it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,12 +88,13 @@ impl Drop for Owned {
     }
 }
 
-fn owned(id: hid_t, close: unsafe extern "C" fn(hid_t) -> i32, name: &str, action: &'static str) -> Result<Owned, AttrError> {
-    if id < 0 {
-        Err(AttrError::Hdf5 { name: name.to_string(), action })
-    } else {
-        Ok(Owned(id, close))
-    }
+fn owned(
+    id: hid_t,
+    close: unsafe extern "C" fn(hid_t) -> i32,
+    name: &str,
+    action: &'static str,
+) -> Result<Owned, AttrError> {
+    if id < 0 { Err(AttrError::Hdf5 { name: name.to_string(), action }) } else { Ok(Owned(id, close)) }
 }
 
 fn c_name(name: &str) -> Result<CString, AttrError> {
@@ -157,10 +158,9 @@ pub fn read(location: hid_t, name: &str) -> Result<Option<StringAttr>, AttrError
                     H5T_str_t::H5T_STR_SPACEPAD => Padding::SpacePad,
                     _ => Padding::NullPad,
                 };
-                let total = size.checked_mul(count).ok_or_else(|| AttrError::Hdf5 {
-                    name: name.to_string(),
-                    action: "size the buffer",
-                })?;
+                let total = size
+                    .checked_mul(count)
+                    .ok_or_else(|| AttrError::Hdf5 { name: name.to_string(), action: "size the buffer" })?;
                 let mut buffer = vec![0u8; total];
                 if total > 0 && H5Aread(attr.0, mem_type.0, buffer.as_mut_ptr().cast::<c_void>()) < 0 {
                     return Err(AttrError::Hdf5 { name: name.to_string(), action: "read" });
@@ -205,7 +205,8 @@ pub fn write_scalar(location: hid_t, name: &str, old: &StringAttr, value: &[u8])
                     if value.contains(&0) {
                         return Err(fail("store a value containing a NUL byte"));
                     }
-                    let text = CString::new(value).map_err(|_| fail("store a value containing a NUL byte"))?;
+                    let text =
+                        CString::new(value).map_err(|_| fail("store a value containing a NUL byte"))?;
                     let pointers = [text.as_ptr()];
                     if H5Awrite(attr.0, mem_type.0, pointers.as_ptr().cast::<c_void>()) < 0 {
                         return Err(fail("write"));
@@ -217,7 +218,8 @@ pub fn write_scalar(location: hid_t, name: &str, old: &StringAttr, value: &[u8])
                     let mut buffer = value.to_vec();
                     buffer.resize(new_size, if pad == Padding::SpacePad { b' ' } else { 0 });
                     if new_size == size {
-                        let attr = owned(H5Aopen(location, cname.as_ptr(), H5P_DEFAULT), H5Aclose, name, "open")?;
+                        let attr =
+                            owned(H5Aopen(location, cname.as_ptr(), H5P_DEFAULT), H5Aclose, name, "open")?;
                         let file_type = owned(H5Aget_type(attr.0), H5Tclose, name, "read the type")?;
                         if H5Awrite(attr.0, file_type.0, buffer.as_ptr().cast::<c_void>()) < 0 {
                             return Err(fail("write"));
@@ -225,13 +227,17 @@ pub fn write_scalar(location: hid_t, name: &str, old: &StringAttr, value: &[u8])
                         return Ok(());
                     }
                     let string_type = {
-                        let attr = owned(H5Aopen(location, cname.as_ptr(), H5P_DEFAULT), H5Aclose, name, "open")?;
+                        let attr =
+                            owned(H5Aopen(location, cname.as_ptr(), H5P_DEFAULT), H5Aclose, name, "open")?;
                         let file_type = owned(H5Aget_type(attr.0), H5Tclose, name, "read the type")?;
                         owned(H5Tcopy(file_type.0), H5Tclose, name, "copy the type")?
                     };
                     if H5Tset_size(string_type.0, new_size) < 0
                         || H5Tset_strpad(string_type.0, pad.into()) < 0
-                        || H5Tset_cset(string_type.0, if utf8 { H5T_cset_t::H5T_CSET_UTF8 } else { H5T_cset_t::H5T_CSET_ASCII }) < 0
+                        || H5Tset_cset(
+                            string_type.0,
+                            if utf8 { H5T_cset_t::H5T_CSET_UTF8 } else { H5T_cset_t::H5T_CSET_ASCII },
+                        ) < 0
                     {
                         return Err(fail("build the new string type"));
                     }
@@ -239,13 +245,25 @@ pub fn write_scalar(location: hid_t, name: &str, old: &StringAttr, value: &[u8])
                         owned(H5Screate(H5S_class_t::H5S_SCALAR), H5Sclose, name, "create a dataspace")?
                     } else {
                         let dims: [hsize_t; 1] = [1];
-                        owned(H5Screate_simple(1, dims.as_ptr(), ptr::null()), H5Sclose, name, "create a dataspace")?
+                        owned(
+                            H5Screate_simple(1, dims.as_ptr(), ptr::null()),
+                            H5Sclose,
+                            name,
+                            "create a dataspace",
+                        )?
                     };
                     // Create under a temporary name first, so a refusal (object header too
                     // large) leaves the original attribute in place.
                     let staging = format!("{name}.kerasfix-new");
                     let cstaging = c_name(&staging)?;
-                    let created = H5Acreate2(location, cstaging.as_ptr(), string_type.0, space.0, H5P_DEFAULT, H5P_DEFAULT);
+                    let created = H5Acreate2(
+                        location,
+                        cstaging.as_ptr(),
+                        string_type.0,
+                        space.0,
+                        H5P_DEFAULT,
+                        H5P_DEFAULT,
+                    );
                     if created < 0 {
                         // Past ~64 KB the object header of a default-format file cannot hold a
                         // fixed-length attribute; anything smaller failing is some other refusal.

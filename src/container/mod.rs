@@ -12,6 +12,7 @@ pub mod detect;
 pub mod directory;
 pub mod h5;
 mod h5attr;
+mod zipsplice;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -108,8 +109,6 @@ pub struct Model {
     pub keras_version: Option<String>,
     pub backend: Option<String>,
     pub date_saved: Option<String>,
-    /// For HDF5 models: each layer's name and number of weights, from `model_weights`.
-    pub layer_weights: Vec<(String, usize)>,
     /// Name of the weights entry in an archive (`model.weights.h5` or `.npz`).
     pub weights_entry: Option<String>,
     pub(crate) stamp: atomic::Stamp,

@@ -1,0 +1,131 @@
+//! Project configuration, found the way ruff finds its own: `kerasfix.toml` (or `.kerasfix.toml`),
+//! or a `[tool.kerasfix]` table in `pyproject.toml`, in the checked path's directory or the
+//! nearest ancestor that has one. Unknown keys are errors naming the file and the key, so a typo
+//! never silently turns a rule off.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+/// The settings a configuration file may hold.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FileConfig {
+    /// Rule codes or prefixes to enable (default: all).
+    pub select: Option<Vec<String>>,
+    /// Rule codes or prefixes to disable.
+    pub ignore: Option<Vec<String>>,
+    /// Glob patterns of paths to leave out of directory walks.
+    pub exclude: Option<Vec<String>>,
+    /// Extra integer fields: `"MyLayer.num_experts"`, `"*.class_ids"`.
+    pub extend_integer_fields: Option<Vec<String>>,
+}
+
+/// A configuration and the file it came from.
+#[derive(Debug, Default, Clone)]
+pub struct Config {
+    pub source: Option<PathBuf>,
+    pub file: FileConfig,
+}
+
+#[derive(Deserialize)]
+struct PyProject {
+    tool: Option<PyProjectTool>,
+}
+
+#[derive(Deserialize)]
+struct PyProjectTool {
+    kerasfix: Option<toml::Value>,
+}
+
+/// Why a configuration file was refused.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct ConfigError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Reads one configuration file (`kerasfix.toml`, or `pyproject.toml` with `[tool.kerasfix]`);
+/// `Ok(None)` for a pyproject without the table.
+pub fn load(path: &Path) -> Result<Option<FileConfig>, ConfigError> {
+    let shown = crate::paths::display(path);
+    let error = |message: String| ConfigError { path: shown.clone(), message };
+    let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
+    // toml's messages name the key and line ("unknown field `selct`, expected one of ...").
+    let flatten = |e: toml::de::Error| {
+        e.to_string().lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join(" ")
+    };
+    if path.file_name().is_some_and(|n| n == "pyproject.toml") {
+        let project: PyProject = toml::from_str(&text).map_err(|e| error(flatten(e)))?;
+        let Some(table) = project.tool.and_then(|t| t.kerasfix) else {
+            return Ok(None);
+        };
+        let config =
+            FileConfig::deserialize(table).map_err(|e| error(format!("[tool.kerasfix]: {}", flatten(e))))?;
+        return Ok(Some(config));
+    }
+    toml::from_str(&text).map(Some).map_err(|e| error(flatten(e)))
+}
+
+/// Finds and caches the configuration that applies to each directory.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// An explicit `--config FILE` overrides discovery.
+    explicit: Option<Arc<Config>>,
+    cache: HashMap<PathBuf, Arc<Config>>,
+}
+
+const CANDIDATES: [&str; 3] = [".kerasfix.toml", "kerasfix.toml", "pyproject.toml"];
+
+impl Discovery {
+    pub fn new(explicit: Option<&Path>) -> Result<Discovery, ConfigError> {
+        let explicit = match explicit {
+            None => None,
+            Some(path) => {
+                let file = load(path)?.unwrap_or_default();
+                Some(Arc::new(Config { source: Some(path.to_path_buf()), file }))
+            }
+        };
+        Ok(Discovery { explicit, cache: HashMap::new() })
+    }
+
+    /// The configuration for a model at `path`: the nearest one in its directory or above.
+    pub fn for_path(&mut self, path: &Path) -> Result<Arc<Config>, ConfigError> {
+        if let Some(explicit) = &self.explicit {
+            return Ok(explicit.clone());
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let start = if absolute.is_dir() {
+            absolute.clone()
+        } else {
+            absolute.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        self.for_dir(&start)
+    }
+
+    fn for_dir(&mut self, dir: &Path) -> Result<Arc<Config>, ConfigError> {
+        if let Some(found) = self.cache.get(dir) {
+            return Ok(found.clone());
+        }
+        let mut found = None;
+        for name in CANDIDATES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                if let Some(file) = load(&candidate)? {
+                    found = Some(Arc::new(Config { source: Some(candidate), file }));
+                    break;
+                }
+            }
+        }
+        let config = match (found, dir.parent()) {
+            (Some(config), _) => config,
+            (None, Some(parent)) => self.for_dir(parent)?,
+            (None, None) => Arc::new(Config::default()),
+        };
+        self.cache.insert(dir.to_path_buf(), config.clone());
+        Ok(config)
+    }
+}

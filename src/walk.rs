@@ -1,0 +1,141 @@
+//! Expanding the paths a user gives into the models to look at.
+//!
+//! Directories are walked recursively; a directory holding `config.json` is an unzipped archive
+//! and is a model itself, not descended into. Symlinks to directories are not followed (no loops);
+//! FIFOs, sockets and devices are never opened. An unreadable entry is reported and the walk goes
+//! on, as ripgrep does.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::container::atomic::TEMP_MARKER;
+
+/// Extensions of model files picked up when walking a directory (explicit files are always taken).
+pub const MODEL_EXTENSIONS: [&str; 3] = ["h5", "hdf5", "keras"];
+
+/// What the walk found: a model to open, or a path it could not look at.
+#[derive(Debug)]
+pub enum Found {
+    Model(PathBuf),
+    /// A temporary left by an interrupted kerasfix run (named with the temp marker).
+    Leftover(PathBuf),
+    Error {
+        path: PathBuf,
+        message: String,
+    },
+}
+
+/// Glob patterns of paths to leave out (`exclude` in the configuration).
+#[derive(Debug, Default, Clone)]
+pub struct Excludes {
+    set: Option<GlobSet>,
+}
+
+impl Excludes {
+    pub fn new(patterns: &[String]) -> Result<Excludes, globset::Error> {
+        if patterns.is_empty() {
+            return Ok(Excludes::default());
+        }
+        let mut builder = GlobSetBuilder::new();
+        for pattern in patterns {
+            builder.add(Glob::new(pattern)?);
+        }
+        Ok(Excludes { set: Some(builder.build()?) })
+    }
+
+    /// A pattern matches the whole path or the file name alone (ruff's `exclude` semantics).
+    pub fn matches(&self, path: &Path) -> bool {
+        let Some(set) = &self.set else { return false };
+        set.is_match(path) || path.file_name().is_some_and(|name| set.is_match(name))
+    }
+}
+
+/// Walks `roots` in order, calling `found` for each model, leftover temporary or error.
+pub fn walk(roots: &[PathBuf], excludes: &dyn Fn(&Path) -> bool, found: &mut dyn FnMut(Found)) {
+    for root in roots {
+        match std::fs::metadata(root) {
+            Err(e) => found(Found::Error { path: root.clone(), message: e.to_string() }),
+            Ok(meta) if meta.is_dir() && !root.join("config.json").is_file() => {
+                walk_dir(root, excludes, found)
+            }
+            // An explicitly named file or archive directory is taken whatever its name.
+            Ok(_) => found(Found::Model(root.clone())),
+        }
+    }
+}
+
+fn walk_dir(root: &Path, excludes: &dyn Fn(&Path) -> bool, found: &mut dyn FnMut(Found)) {
+    let mut entries = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().map_or_else(|| root.to_path_buf(), Path::to_path_buf);
+                found(Found::Error { path, message: e.to_string() });
+                continue;
+            }
+        };
+        let path = entry.path();
+        if entry.depth() > 0 && excludes(path) {
+            if entry.file_type().is_dir() {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        let file_type = entry.file_type();
+        if file_type.is_dir() {
+            if entry.depth() > 0 && path.join("config.json").is_file() {
+                found(Found::Model(path.to_path_buf()));
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if name.contains(TEMP_MARKER) {
+            found(Found::Leftover(path.to_path_buf()));
+            continue;
+        }
+        if !has_model_extension(path) {
+            continue;
+        }
+        // Only regular files, or symlinks to them; never FIFOs, sockets or devices.
+        let is_regular = if file_type.is_symlink() {
+            std::fs::metadata(path).map(|m| m.is_file()).unwrap_or(false)
+        } else {
+            file_type.is_file()
+        };
+        if is_regular {
+            found(Found::Model(path.to_path_buf()));
+        }
+    }
+}
+
+fn has_model_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| MODEL_EXTENSIONS.iter().any(|m| m.eq_ignore_ascii_case(e)))
+}
+
+/// Reads a list of paths from a file or standard input (`-`): NUL-separated when the text holds
+/// a NUL (as `find -print0` writes), else one per line.
+pub fn read_path_list(source: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut bytes = Vec::new();
+    if source == Path::new("-") {
+        std::io::stdin().lock().read_to_end(&mut bytes)?;
+    } else {
+        std::fs::File::open(source)?.read_to_end(&mut bytes)?;
+    }
+    let separator = if bytes.contains(&0) { b'\0' } else { b'\n' };
+    let mut paths = Vec::new();
+    for item in bytes.split(|&b| b == separator) {
+        let item = if separator == b'\n' { item.strip_suffix(b"\r").unwrap_or(item) } else { item };
+        if item.is_empty() {
+            continue;
+        }
+        use std::os::unix::ffi::OsStrExt;
+        paths.push(PathBuf::from(std::ffi::OsStr::from_bytes(item)));
+    }
+    Ok(paths)
+}
