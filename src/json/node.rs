@@ -1,0 +1,420 @@
+//! The parsed tree: every value remembers the byte span it came from.
+//!
+//! Keeping spans (instead of re-serializing a `serde_json::Value`) is what lets kerasfix edit
+//! one value while every other byte of the document stays exactly as Keras wrote it. Numbers
+//! keep their spelling (`1e-07`, `64.0`, `Infinity`) for the same reason.
+
+use std::ops::Range;
+
+use super::pointer::Pointer;
+
+/// A JSON value together with the byte range of its text in the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The value's bytes in the source: from its first byte to one past its last byte.
+    pub span: Range<usize>,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(Number),
+    /// Escapes decoded; a lone surrogate escape decodes to U+FFFD.
+    String(String),
+    Array(Vec<Node>),
+    /// Members in source order, duplicates kept (see [`Node::get`] for lookup semantics).
+    Object(Vec<Member>),
+}
+
+impl Value {
+    /// A short name for messages: "null", "boolean", "number", "string", "array", "object".
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+}
+
+/// One `"key": value` pair of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    /// The decoded key.
+    pub key: String,
+    /// The quoted key's bytes in the source, quotes included.
+    pub key_span: Range<usize>,
+    pub value: Node,
+}
+
+/// A number exactly as spelled in the source, so that rewriting never changes its text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Number {
+    /// The literal: `64`, `64.0`, `6.4e1`, `-0.0`, `1e-07`, `NaN`, `Infinity`, `-Infinity`.
+    pub raw: String,
+}
+
+impl Number {
+    pub fn new(raw: impl Into<String>) -> Number {
+        Number { raw: raw.into() }
+    }
+
+    /// The nearest `f64` (Python's `float()` of the literal); huge literals become infinite.
+    pub fn as_f64(&self) -> f64 {
+        match self.raw.as_str() {
+            "NaN" => f64::NAN,
+            "Infinity" => f64::INFINITY,
+            "-Infinity" => f64::NEG_INFINITY,
+            // Only reachable for hand-built numbers with malformed text.
+            other => other.parse().unwrap_or(f64::NAN),
+        }
+    }
+
+    /// True for `-?digits` only: no fraction, no exponent, not `NaN`/`Infinity`.
+    /// Python's `json.loads` turns exactly these into `int`.
+    pub fn is_integer_literal(&self) -> bool {
+        let digits = self.raw.strip_prefix('-').unwrap_or(&self.raw);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    }
+
+    /// The value of an integer literal that fits in `i64`.
+    pub fn as_i64(&self) -> Option<i64> {
+        if self.is_integer_literal() { self.raw.parse().ok() } else { None }
+    }
+
+    /// The exact value if the literal is mathematically an integer within `i64`
+    /// (`64.0`, `6.4e1`, `640e-1`, `-0.0` all count). Computed from the decimal digits, never
+    /// through `f64`, so `9007199254740993.0` is not rounded and `1e400` is `None`.
+    pub fn integral_value(&self) -> Option<i64> {
+        let decimal = Decimal::parse(&self.raw)?;
+        // Drop trailing zeros of the digit string into the exponent so that a negative
+        // exponent afterwards means a genuine fractional part.
+        let significant = decimal.digits.trim_start_matches('0');
+        let trimmed = significant.trim_end_matches('0');
+        if trimmed.is_empty() {
+            return Some(0);
+        }
+        let exponent =
+            decimal.exponent.checked_add(i64::try_from(significant.len() - trimmed.len()).ok()?)?;
+        if exponent < 0 {
+            return None;
+        }
+        // i64 has at most 19 digits; anything longer cannot fit.
+        let total_digits = i64::try_from(trimmed.len()).ok()?.checked_add(exponent)?;
+        if total_digits > 19 {
+            return None;
+        }
+        let mut magnitude: i128 = 0;
+        for digit in trimmed.bytes() {
+            magnitude = magnitude * 10 + i128::from(digit - b'0');
+        }
+        for _ in 0..exponent {
+            magnitude *= 10;
+        }
+        let signed = if decimal.negative { -magnitude } else { magnitude };
+        i64::try_from(signed).ok()
+    }
+}
+
+/// A finite JSON number split into sign, all mantissa digits, and the power of ten that
+/// applies to the last digit.
+struct Decimal {
+    negative: bool,
+    /// Integer and fraction digits concatenated; may be `"000"`.
+    digits: String,
+    exponent: i64,
+}
+
+impl Decimal {
+    fn parse(raw: &str) -> Option<Decimal> {
+        let (negative, unsigned) = match raw.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, raw),
+        };
+        let (mantissa, exponent_text) = match unsigned.find(['e', 'E']) {
+            Some(at) => (&unsigned[..at], Some(&unsigned[at + 1..])),
+            None => (unsigned, None),
+        };
+        let (integer, fraction) = match mantissa.split_once('.') {
+            Some((integer, fraction)) => (integer, fraction),
+            None => (mantissa, ""),
+        };
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if integer.is_empty() || !all_digits(integer) || !all_digits(fraction) {
+            return None;
+        }
+        let exponent = match exponent_text {
+            Some(text) => parse_exponent(text)?,
+            None => 0,
+        };
+        let exponent = exponent.checked_sub(i64::try_from(fraction.len()).ok()?)?;
+        Some(Decimal { negative, digits: format!("{integer}{fraction}"), exponent })
+    }
+}
+
+/// Parses `[+-]digits`, saturating absurdly long exponents (they can only mean "too large"
+/// or "too small", and both answers are decided before the exact value would matter).
+fn parse_exponent(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    const LIMIT: i64 = 1 << 40;
+    let mut value: i64 = 0;
+    for digit in digits.bytes() {
+        value = (value * 10 + i64::from(digit - b'0')).min(LIMIT);
+    }
+    Some(if negative { -value } else { value })
+}
+
+/// An object that has the same key more than once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// Where the object is.
+    pub object: Pointer,
+    pub key: String,
+    /// The quoted key spans of every occurrence, in source order (the last one wins on load).
+    pub key_spans: Vec<Range<usize>>,
+}
+
+impl Node {
+    /// The member value for `key`; with duplicate keys the LAST one, as Python's
+    /// `json.loads` keeps the last.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_object()?.iter().rev().find(|member| member.key == key).map(|member| &member.value)
+    }
+
+    /// The member (with its key span) for `key`; the last one when duplicated.
+    pub fn get_member(&self, key: &str) -> Option<&Member> {
+        self.as_object()?.iter().rev().find(|member| member.key == key)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[Member]> {
+        match &self.value {
+            Value::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(flag) => Some(flag),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<&Number> {
+        match &self.value {
+            Value::Number(number) => Some(number),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// Follows an RFC 6901 pointer. Array tokens must be canonical indices (`0`, `17`, not
+    /// `01` or `-`); object tokens use [`Node::get`], so duplicates resolve to the last one.
+    pub fn pointer(&self, ptr: &Pointer) -> Option<&Node> {
+        let mut current = self;
+        for token in ptr.tokens() {
+            current = match &current.value {
+                Value::Object(_) => current.get(token)?,
+                Value::Array(items) => items.get(array_index(token)?)?,
+                _ => return None,
+            };
+        }
+        Some(current)
+    }
+
+    /// This value's source bytes (empty if the span does not fit `src`).
+    pub fn raw<'a>(&self, src: &'a [u8]) -> &'a [u8] {
+        src.get(self.span.clone()).unwrap_or(&[])
+    }
+
+    /// Same values, ignoring where they are in the text: numbers compare by spelling,
+    /// objects by members in order (duplicates included).
+    pub fn eq_ignoring_spans(&self, other: &Node) -> bool {
+        match (&self.value, &other.value) {
+            (Value::Array(left), Value::Array(right)) => {
+                left.len() == right.len() && left.iter().zip(right).all(|(l, r)| l.eq_ignoring_spans(r))
+            }
+            (Value::Object(left), Value::Object(right)) => {
+                left.len() == right.len()
+                    && left
+                        .iter()
+                        .zip(right)
+                        .all(|(l, r)| l.key == r.key && l.value.eq_ignoring_spans(&r.value))
+            }
+            (left, right) => left == right,
+        }
+    }
+
+    /// Calls `visit` for this node and every descendant, parents first, with each one's
+    /// pointer. Iterative, so deep documents cannot overflow the stack.
+    pub fn walk(&self, mut visit: impl FnMut(&Pointer, &Node)) {
+        enum Step<'n> {
+            Enter(&'n Node, Option<String>),
+            Leave,
+        }
+        let mut path = Pointer::root();
+        let mut steps = vec![Step::Enter(self, None)];
+        while let Some(step) = steps.pop() {
+            match step {
+                Step::Leave => {
+                    path.pop();
+                }
+                Step::Enter(node, token) => {
+                    let has_token = token.is_some();
+                    if let Some(token) = token {
+                        path.push(token);
+                    }
+                    visit(&path, node);
+                    if has_token {
+                        steps.push(Step::Leave);
+                    }
+                    match &node.value {
+                        Value::Array(items) => steps.extend(
+                            items
+                                .iter()
+                                .enumerate()
+                                .rev()
+                                .map(|(index, item)| Step::Enter(item, Some(index.to_string()))),
+                        ),
+                        Value::Object(members) => steps.extend(
+                            members
+                                .iter()
+                                .rev()
+                                .map(|member| Step::Enter(&member.value, Some(member.key.clone()))),
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every object (anywhere in the tree) that repeats a key, in document order.
+    pub fn duplicate_keys(&self) -> Vec<DuplicateKey> {
+        let mut found = Vec::new();
+        self.walk(|path, node| {
+            let Some(members) = node.as_object() else {
+                return;
+            };
+            let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+            let mut groups: Vec<DuplicateKey> = Vec::new();
+            for member in members {
+                let count = seen.entry(member.key.as_str()).or_insert(0);
+                *count += 1;
+                if *count == 2 {
+                    groups.push(DuplicateKey {
+                        object: path.clone(),
+                        key: member.key.clone(),
+                        key_spans: members
+                            .iter()
+                            .filter(|other| other.key == member.key)
+                            .map(|other| other.key_span.clone())
+                            .collect(),
+                    });
+                }
+            }
+            found.extend(groups);
+        });
+        found
+    }
+}
+
+/// A canonical RFC 6901 array index: `0` or a digit string without leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    let canonical = token == "0"
+        || (!token.is_empty() && !token.starts_with('0') && token.bytes().all(|b| b.is_ascii_digit()));
+    if canonical { token.parse().ok() } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(raw: &str) -> Number {
+        Number::new(raw)
+    }
+
+    #[test]
+    fn integer_literals() {
+        assert!(number("64").is_integer_literal());
+        assert!(number("-0").is_integer_literal());
+        assert!(!number("64.0").is_integer_literal());
+        assert!(!number("1e3").is_integer_literal());
+        assert!(!number("NaN").is_integer_literal());
+        assert!(!number("-Infinity").is_integer_literal());
+        assert_eq!(number("-12").as_i64(), Some(-12));
+        assert_eq!(number("9223372036854775807").as_i64(), Some(i64::MAX));
+        assert_eq!(number("9223372036854775808").as_i64(), None);
+        assert_eq!(number("64.0").as_i64(), None);
+    }
+
+    #[test]
+    fn integral_values_are_exact() {
+        assert_eq!(number("64.0").integral_value(), Some(64));
+        assert_eq!(number("6.4e1").integral_value(), Some(64));
+        assert_eq!(number("640e-1").integral_value(), Some(64));
+        assert_eq!(number("640E-1").integral_value(), Some(64));
+        assert_eq!(number("-0.0").integral_value(), Some(0));
+        assert_eq!(number("0e999999999999999999999").integral_value(), Some(0));
+        assert_eq!(number("64.5").integral_value(), None);
+        assert_eq!(number("1e400").integral_value(), None);
+        assert_eq!(number("1e-07").integral_value(), None);
+        assert_eq!(number("NaN").integral_value(), None);
+        assert_eq!(number("Infinity").integral_value(), None);
+        assert_eq!(number("-9223372036854775808").integral_value(), Some(i64::MIN));
+        assert_eq!(number("-9.223372036854775808e18").integral_value(), Some(i64::MIN));
+        assert_eq!(number("9223372036854775808.0").integral_value(), None);
+        // f64 would round this to ...992.
+        assert_eq!(number("9007199254740993.0").integral_value(), Some(9007199254740993));
+        assert_eq!(number("100000000000000000000e-2").integral_value(), Some(1_000_000_000_000_000_000));
+        assert_eq!(number("1000000000000000000000e-2").integral_value(), None);
+    }
+
+    #[test]
+    fn as_f64_handles_python_tokens() {
+        assert!(number("NaN").as_f64().is_nan());
+        assert_eq!(number("Infinity").as_f64(), f64::INFINITY);
+        assert_eq!(number("-Infinity").as_f64(), f64::NEG_INFINITY);
+        assert_eq!(number("1e-07").as_f64(), 1e-7);
+        assert_eq!(number("1e400").as_f64(), f64::INFINITY);
+    }
+
+    #[test]
+    fn array_indices_must_be_canonical() {
+        assert_eq!(array_index("0"), Some(0));
+        assert_eq!(array_index("12"), Some(12));
+        assert_eq!(array_index("01"), None);
+        assert_eq!(array_index("-"), None);
+        assert_eq!(array_index(""), None);
+        assert_eq!(array_index("+1"), None);
+    }
+}
