@@ -19,6 +19,69 @@ pub enum Command {
     Show(ShowArgs),
     /// Replace (or add, or remove) one value of a model's embedded JSON, in place and atomically.
     Set(SetArgs),
+    /// Report problems in models and directories of models; never writes.
+    Check(CheckArgs),
+    /// Apply the safe fixes in place, atomically, across files and directories.
+    Fix(FixArgs),
+    /// List every rule with its code, name and whether it can fix what it finds.
+    Rules,
+    /// Explain one rule: what it checks, why, an example, and how safe its fix is.
+    Rule(RuleArgs),
+}
+
+/// What `check` and `fix` share: which models, which rules, how to report.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Model files, unzipped archive directories, or directories to walk (default: `.`).
+    pub paths: Vec<PathBuf>,
+    /// Also read paths from FILE (`-` for standard input), one per line or NUL-separated.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+    /// Use this configuration file instead of discovering kerasfix.toml / pyproject.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Only these rules (codes or prefixes, comma-separated), replacing the configuration's.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Option<Vec<String>>,
+    /// Skip these rules (codes or prefixes, comma-separated), added to the configuration's.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// How to print findings.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: crate::report::Format,
+    /// Print only findings and errors: no summary, warnings or progress.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also say which files hold weights only.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    /// Report what would be fixed; write nothing (exit 1 if anything would change).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print a unified diff of each changed part (pretty-printed); with --dry-run, only the diff.
+    #[arg(long)]
+    pub diff: bool,
+    /// Keep each original as FILE + SUFFIX (default suffix `.bak`).
+    #[arg(long, value_name = "SUFFIX", num_args = 0..=1, default_missing_value = ".bak", require_equals = true)]
+    pub backup: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A rule code (`INT001`) or name (`integral-float`).
+    pub code: String,
 }
 
 /// Which embedded JSON document to work on.

@@ -3,13 +3,16 @@
 //! The binary in `main.rs` only parses arguments and calls [`run`]; everything else lives in
 //! this library so that tests can drive it directly.
 
+pub mod batch;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod container;
 pub mod exit;
 pub mod json;
+pub mod lint;
 pub mod paths;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod walk;
@@ -21,6 +24,10 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
     let result = match cli.command {
         cli::Command::Show(args) => commands::show::run(&args),
         cli::Command::Set(args) => commands::set::run(&args),
+        cli::Command::Check(args) => commands::check::run(args),
+        cli::Command::Fix(args) => commands::fix::run(args),
+        cli::Command::Rules => commands::rules::list(),
+        cli::Command::Rule(args) => commands::rules::explain(&args.code),
     };
     match result {
         Ok(status) => status,

@@ -1,5 +1,8 @@
 //! One module per subcommand, each a thin layer between parsed arguments and the core.
 
+pub mod check;
+pub mod fix;
+pub mod rules;
 pub mod set;
 pub mod show;
 

@@ -16,7 +16,7 @@ use std::time::SystemTime;
 pub const TEMP_MARKER: &str = ".kerasfix-tmp-";
 
 /// What the user asked of a write.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteOptions {
     /// Keep the original under `<name><suffix>` (for example `.bak`).
     pub backup_suffix: Option<String>,

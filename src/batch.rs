@@ -1,0 +1,203 @@
+//! Running `check` or `fix` over many paths: expand them, resolve each model's settings from
+//! its configuration, process each model, report as it goes, and turn the whole run into one
+//! exit status. A bad file is reported and remembered; it never stops the batch.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Result, anyhow};
+
+use crate::config::{Config, Discovery};
+use crate::exit::ExitStatus;
+use crate::lint::{self, FixMode, ModelReport};
+use crate::paths;
+use crate::report::{self, Format, Record};
+use crate::rules::Settings;
+use crate::walk::{self, Excludes, Found};
+
+/// Everything `check` and `fix` share, already checked.
+#[derive(Debug)]
+pub struct BatchOptions {
+    pub paths: Vec<PathBuf>,
+    pub files_from: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub format: Format,
+    pub quiet: bool,
+    pub verbose: bool,
+    pub mode: FixMode,
+}
+
+/// Totals across the batch.
+#[derive(Debug, Default)]
+struct Totals {
+    models: usize,
+    errors: usize,
+    fixed: usize,
+    files_fixed: usize,
+    remaining: usize,
+    files_with_findings: usize,
+}
+
+pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
+    let mut discovery = Discovery::new(options.config.as_deref()).map_err(|e| anyhow!("{e}"))?;
+    let mut roots = options.paths.clone();
+    if let Some(list) = &options.files_from {
+        let listed = walk::read_path_list(list).map_err(|e| anyhow!("{}: {e}", paths::display(list)))?;
+        roots.extend(listed);
+    }
+    if roots.is_empty() && options.files_from.is_none() {
+        roots.push(PathBuf::from("."));
+    }
+    let mut totals = Totals::default();
+    let mut models = Vec::new();
+    for root in &roots {
+        let config = discovery.for_path(root).map_err(|e| anyhow!("{e}"))?;
+        let excludes = Excludes::new(config.file.exclude.as_deref().unwrap_or_default())
+            .map_err(|e| anyhow!("{}: exclude: {e}", config_name(&config)))?;
+        walk::walk(std::slice::from_ref(root), &|p: &Path| excludes.matches(p), &mut |found| match found {
+            Found::Model(path) => models.push(path),
+            Found::Leftover(path) => {
+                if !options.quiet {
+                    eprintln!(
+                        "warning: {}: temporary left by an interrupted kerasfix run; the model beside it is intact and this file can be deleted",
+                        paths::display(&path)
+                    );
+                }
+            }
+            Found::Error { path, message } => {
+                eprintln!("error: {}: {message}", paths::display(&path));
+                totals.errors += 1;
+            }
+        });
+    }
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let progress = !options.quiet && models.len() > 1 && std::io::stderr().is_terminal();
+    let mut settings_cache: HashMap<Option<PathBuf>, Arc<Settings>> = HashMap::new();
+    let mut all_records: Vec<Record> = Vec::new();
+    for (done, path) in models.iter().enumerate() {
+        if progress {
+            eprint!("\r\x1b[2K[{}/{}] {}", done + 1, models.len(), paths::display(path));
+        }
+        let config = discovery.for_path(path).map_err(|e| anyhow!("{e}"))?;
+        let settings = settings_for(&config, options, &mut settings_cache)?;
+        totals.models += 1;
+        match lint::process(path, &settings, &options.mode) {
+            Ok(model_report) => {
+                if progress {
+                    eprint!("\r\x1b[2K");
+                }
+                if options.verbose && model_report.weights_only {
+                    eprintln!("{}: weights only (no model_config): nothing to check", paths::display(path));
+                }
+                tally(&mut totals, &model_report);
+                if !model_report.diff.is_empty() {
+                    out.write_all(model_report.diff.as_bytes())?;
+                }
+                if options.format == Format::Json {
+                    all_records.extend(model_report.records);
+                } else {
+                    report::render(&mut out, options.format, &model_report.records)?;
+                }
+            }
+            Err(message) => {
+                if progress {
+                    eprint!("\r\x1b[2K");
+                }
+                eprintln!("error: {message}");
+                totals.errors += 1;
+            }
+        }
+    }
+    if options.format == Format::Json {
+        report::render(&mut out, options.format, &all_records)?;
+    }
+    out.flush()?;
+    if !options.quiet {
+        summary(&options.mode, options.format, &totals)?;
+    }
+    Ok(status(&options.mode, &totals))
+}
+
+fn tally(totals: &mut Totals, model: &ModelReport) {
+    totals.fixed += model.fixed;
+    totals.remaining += model.remaining;
+    if model.fixed > 0 {
+        totals.files_fixed += 1;
+    }
+    if model.remaining > 0 || model.fixed > 0 {
+        totals.files_with_findings += 1;
+    }
+}
+
+fn config_name(config: &Config) -> String {
+    config.source.as_deref().map_or_else(|| "configuration".to_string(), paths::display)
+}
+
+/// The rule settings for a model: its configuration file's, with the command line on top
+/// (`--select` replaces, `--ignore` adds), as ruff combines them.
+fn settings_for(
+    config: &Config,
+    options: &BatchOptions,
+    cache: &mut HashMap<Option<PathBuf>, Arc<Settings>>,
+) -> Result<Arc<Settings>> {
+    if let Some(found) = cache.get(&config.source) {
+        return Ok(found.clone());
+    }
+    let select = options.select.clone().or_else(|| config.file.select.clone()).unwrap_or_default();
+    let mut ignore = config.file.ignore.clone().unwrap_or_default();
+    ignore.extend(options.ignore.iter().cloned());
+    let extend = config.file.extend_integer_fields.clone().unwrap_or_default();
+    let settings =
+        Settings::new(&select, &ignore, extend).map_err(|e| anyhow!("{}: {e}", config_name(config)))?;
+    let settings = Arc::new(settings);
+    cache.insert(config.source.clone(), settings.clone());
+    Ok(settings)
+}
+
+fn summary(mode: &FixMode, format: Format, totals: &Totals) -> std::io::Result<()> {
+    let errors = if totals.errors > 0 {
+        format!("; {} could not be read (see errors above)", totals.errors)
+    } else {
+        String::new()
+    };
+    let line = match mode {
+        FixMode::Check if totals.remaining == 0 => {
+            format!("All checked: no problems in {} models{errors}.", totals.models)
+        }
+        FixMode::Check => format!(
+            "Found {} problems in {} of {} models{errors}.",
+            totals.remaining, totals.files_with_findings, totals.models
+        ),
+        FixMode::Apply { dry_run, .. } => {
+            let verb = if *dry_run { "would fix" } else { "fixed" };
+            let mut line = format!("{verb} {} fields in {} files", totals.fixed, totals.files_fixed);
+            if totals.remaining > 0 {
+                line.push_str(&format!("; {} problems remain with no automatic fix", totals.remaining));
+            }
+            line + &errors
+        }
+    };
+    // Machine formats keep stdout clean for their parsers.
+    if matches!(format, Format::Json | Format::Github) {
+        eprintln!("{line}");
+        Ok(())
+    } else {
+        writeln!(std::io::stdout(), "{line}")
+    }
+}
+
+fn status(mode: &FixMode, totals: &Totals) -> ExitStatus {
+    let findings = match mode {
+        FixMode::Check => totals.remaining > 0,
+        FixMode::Apply { dry_run: true, .. } => totals.remaining > 0 || totals.fixed > 0,
+        FixMode::Apply { dry_run: false, .. } => totals.remaining > 0,
+    };
+    let base = if findings { ExitStatus::Findings } else { ExitStatus::Success };
+    if totals.errors > 0 { base.max(ExitStatus::Error) } else { base }
+}

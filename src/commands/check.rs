@@ -1,0 +1,27 @@
+//! `kerasfix check`: the pre-deployment gate and pre-commit hook. Reports, never writes.
+
+use anyhow::Result;
+
+use crate::batch::{self, BatchOptions};
+use crate::cli::{BatchArgs, CheckArgs};
+use crate::exit::ExitStatus;
+use crate::lint::FixMode;
+
+pub fn run(args: CheckArgs) -> Result<ExitStatus> {
+    batch::run(&options(args.batch, FixMode::Check))
+}
+
+/// Turns the shared arguments into batch options, once, at the edge.
+pub fn options(args: BatchArgs, mode: FixMode) -> BatchOptions {
+    BatchOptions {
+        paths: args.paths,
+        files_from: args.files_from,
+        config: args.config,
+        select: args.select,
+        ignore: args.ignore,
+        format: args.format,
+        quiet: args.quiet,
+        verbose: args.verbose,
+        mode,
+    }
+}

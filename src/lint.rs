@@ -1,0 +1,121 @@
+//! The per-model work of `check` and `fix`: open, run the rules on every embedded JSON part,
+//! and (for `fix`) write the fixed parts back in one atomic replacement.
+//!
+//! Rules never write; this is the one place their fixes reach a file, and only through
+//! [`container::write_back`]. Errors come back as one-line messages for the batch to report.
+
+use std::path::Path;
+
+use similar::TextDiff;
+
+use crate::container::{self, ModelKind, PartKind, WriteOptions};
+use crate::json;
+use crate::paths;
+use crate::report::Record;
+use crate::rules::{self, Finding, Settings};
+use crate::schema;
+
+/// What to do with findings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FixMode {
+    /// Report only; never write.
+    Check,
+    /// Apply safe fixes; with `dry_run` write nothing, with `diff` also show what changes.
+    Apply { dry_run: bool, diff: bool, options: WriteOptions },
+}
+
+/// The outcome for one model.
+#[derive(Debug, Default)]
+pub struct ModelReport {
+    pub records: Vec<Record>,
+    /// Fixes applied (or, under `--dry-run`, that would be).
+    pub fixed: usize,
+    /// Findings with no fix applied.
+    pub remaining: usize,
+    pub weights_only: bool,
+    /// A unified diff of each changed part, pretty-printed, when asked for.
+    pub diff: String,
+}
+
+fn schema_part(kind: PartKind) -> schema::PartKind {
+    match kind {
+        PartKind::Config => schema::PartKind::ModelConfig,
+        PartKind::Training => schema::PartKind::TrainingConfig,
+        PartKind::Metadata => schema::PartKind::Metadata,
+    }
+}
+
+fn record(path: &str, part: &str, finding: &Finding, applied: Option<bool>) -> Record {
+    Record {
+        path: path.to_string(),
+        part: part.to_string(),
+        pointer: finding.pointer.clone(),
+        code: finding.code.to_string(),
+        name: finding.name.to_string(),
+        message: finding.message.clone(),
+        fixable: finding.fix.is_some(),
+        old: finding.old.clone(),
+        new: finding.fix.as_ref().map(|f| f.new.clone()),
+        applied,
+    }
+}
+
+/// Checks (and, in `Apply` mode, fixes) one model. `Err` is the one-line reason it could not.
+pub fn process(path: &Path, settings: &Settings, mode: &FixMode) -> Result<ModelReport, String> {
+    let shown = paths::display(path);
+    let model = container::open(path).map_err(|e| format!("{shown}: {e}"))?;
+    let mut report = ModelReport { weights_only: model.kind == ModelKind::WeightsOnly, ..Default::default() };
+    let mut updates = Vec::new();
+    for (index, part) in model.parts.iter().enumerate() {
+        let kind = schema_part(part.kind);
+        match mode {
+            FixMode::Check => {
+                let root = json::parse(&part.text).map_err(|e| format!("{shown}: {}: {e}", part.name))?;
+                for finding in rules::check(kind, &part.text, &root, settings) {
+                    report.remaining += 1;
+                    report.records.push(record(&shown, part.name, &finding, None));
+                }
+            }
+            FixMode::Apply { dry_run, diff, .. } => {
+                let outcome = rules::fix(kind, &part.text, settings)
+                    .map_err(|e| format!("{shown}: {}: {e}", part.name))?;
+                report.fixed += outcome.applied.len();
+                report.remaining += outcome.remaining.len();
+                for finding in &outcome.applied {
+                    report.records.push(record(&shown, part.name, finding, Some(!dry_run)));
+                }
+                for finding in &outcome.remaining {
+                    report.records.push(record(&shown, part.name, finding, Some(false)));
+                }
+                if outcome.text != part.text {
+                    if *diff {
+                        report.diff.push_str(&unified_diff(&shown, part.name, &part.text, &outcome.text));
+                    }
+                    updates.push((index, outcome.text));
+                }
+            }
+        }
+    }
+    if let FixMode::Apply { dry_run: false, options, .. } = mode {
+        if !updates.is_empty() {
+            container::write_back(&model, &updates, options)
+                .map_err(|e| format!("{shown}: {e}; the file is unchanged"))?;
+        }
+    }
+    Ok(report)
+}
+
+/// A unified diff of the pretty-printed part before and after, so a one-value change in a
+/// one-line JSON document reads as one changed line.
+fn unified_diff(shown: &str, part: &str, before: &[u8], after: &[u8]) -> String {
+    let pretty = |text: &[u8]| match json::parse(text) {
+        Ok(root) => json::pretty(text, &root) + "\n",
+        Err(_) => String::from_utf8_lossy(text).into_owned(),
+    };
+    let (old, new) = (pretty(before), pretty(after));
+    TextDiff::from_lines(&old, &new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{shown}:{part}"), &format!("b/{shown}:{part}"))
+        .to_string()
+}
