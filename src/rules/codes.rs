@@ -1,0 +1,49 @@
+//! The code table: every rule's stable code, name, summary, documentation and fix
+//! availability in one place, so that selection, `kerasfix rule CODE` and the docs agree.
+
+use super::{int001, int002, int003, int004, int005, int006};
+
+/// Whether a rule's findings come with a fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixAvailability {
+    Always,
+    Sometimes,
+    Never,
+}
+
+impl FixAvailability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::Always => "always",
+            FixAvailability::Sometimes => "sometimes",
+            FixAvailability::Never => "never",
+        }
+    }
+}
+
+/// A rule's identity and documentation.
+#[derive(Debug)]
+pub struct RuleInfo {
+    /// Stable code, e.g. `INT001`.
+    pub code: &'static str,
+    /// Stable kebab-case name, e.g. `integral-float`.
+    pub name: &'static str,
+    /// One line.
+    pub summary: &'static str,
+    /// Markdown: what it does, why it matters, an example, fix safety.
+    pub doc: &'static str,
+    pub fix_availability: FixAvailability,
+}
+
+static RULES: &[RuleInfo] =
+    &[int001::INFO, int002::INFO, int003::INFO, int004::INFO, int005::INFO, int006::INFO];
+
+/// Every rule, in code order.
+pub fn all_rules() -> &'static [RuleInfo] {
+    RULES
+}
+
+/// A rule by exact code (`INT001`) or name (`integral-float`).
+pub fn rule(code: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|r| r.code == code || r.name == code)
+}

@@ -1,0 +1,134 @@
+//! The rule engine: a code table, one small file per rule, and a driver that applies fixes.
+//!
+//! Rules never traverse the config and never write: the schema hands them the integer sites
+//! of a document ([`crate::schema::integer_sites`]), [`analyze`] judges each site once, and each
+//! rule turns the verdicts that are its own into findings carrying byte-range edits.
+
+mod analyze;
+mod codes;
+mod driver;
+mod int001;
+mod int002;
+mod int003;
+mod int004;
+mod int005;
+mod int006;
+mod pyrepr;
+mod selection;
+
+pub use codes::{FixAvailability, RuleInfo, all_rules, rule};
+pub use driver::{FixError, FixOutcome, fix};
+pub use selection::{Selection, SelectionError};
+
+use crate::json::{Edit, Node};
+pub use crate::schema::PartKind;
+use crate::schema::{ExtendError, Site, integer_sites, parse_extra_fields};
+
+/// What to check: the enabled rules and the user's extra integer fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub selection: Selection,
+    /// `extend-integer-fields` entries (`"MyLayer.num_experts"`, `"*.class_ids"`); see
+    /// [`crate::schema::ExtraField`]. Entries that do not parse are skipped by [`check`];
+    /// build settings with [`Settings::new`] to have them reported.
+    pub extend_integer_fields: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SettingsError {
+    #[error(transparent)]
+    Selection(#[from] SelectionError),
+    #[error(transparent)]
+    Extend(#[from] ExtendError),
+}
+
+impl Settings {
+    /// Checked settings from select / ignore lists and extra integer fields.
+    pub fn new(
+        select: &[String],
+        ignore: &[String],
+        extend_integer_fields: Vec<String>,
+    ) -> Result<Settings, SettingsError> {
+        let selection = Selection::new(select, ignore)?;
+        parse_extra_fields(&extend_integer_fields)?;
+        Ok(Settings { selection, extend_integer_fields })
+    }
+}
+
+/// Whether a fix may be applied without asking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Safety {
+    Safe,
+    Unsafe,
+}
+
+/// A fix: byte-range edits against the checked document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub edits: Vec<Edit>,
+    pub safety: Safety,
+    /// The value's JSON text after the fix (`64`, `[null, 8, 64]`).
+    pub new: String,
+}
+
+/// One problem found in a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub name: &'static str,
+    /// JSON Pointer (RFC 6901) to the offending value.
+    pub pointer: String,
+    pub message: String,
+    /// The value's JSON text as found.
+    pub old: String,
+    pub fix: Option<Fix>,
+}
+
+type RuleCheck = fn(&analyze::Verdict, &Site<'_>, &[u8]) -> Option<Finding>;
+
+/// Every rule's check, in code order (the same order as the code table).
+const CHECKS: &[RuleCheck] =
+    &[int001::check, int002::check, int003::check, int004::check, int005::check, int006::check];
+
+/// Findings of the enabled rules in one document, in document order.
+pub fn check(part: PartKind, src: &[u8], root: &Node, settings: &Settings) -> Vec<Finding> {
+    let extra: Vec<_> = settings
+        .extend_integer_fields
+        .iter()
+        .filter_map(|e| crate::schema::ExtraField::parse(e).ok())
+        .collect();
+    let mut out = Vec::new();
+    for site in integer_sites(part, root, &extra) {
+        let Some(verdict) = analyze::judge(&site) else { continue };
+        for check in CHECKS {
+            if let Some(finding) = check(&verdict, &site, src)
+                && settings.selection.is_enabled(finding.code)
+            {
+                out.push(finding);
+            }
+        }
+    }
+    out
+}
+
+/// Build a finding for `site`; `fix` is the replacement text and its safety.
+pub(crate) fn finding(
+    info: &'static RuleInfo,
+    site: &Site<'_>,
+    src: &[u8],
+    message: String,
+    fix: Option<(String, Safety)>,
+) -> Finding {
+    Finding {
+        code: info.code,
+        name: info.name,
+        pointer: site.pointer.to_string(),
+        message,
+        old: String::from_utf8_lossy(site.node.raw(src)).into_owned(),
+        fix: fix.map(|(new, safety)| Fix {
+            edits: vec![Edit { range: site.node.span.clone(), replacement: new.clone() }],
+            safety,
+            new,
+        }),
+    }
+}
