@@ -75,6 +75,10 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
         });
     }
 
+    // The same model may be named twice (a directory and a file in it, or config.json and
+    // metadata.json of one archive); process it once.
+    let mut seen = std::collections::HashSet::new();
+    models.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let progress = !options.quiet && models.len() > 1 && std::io::stderr().is_terminal();

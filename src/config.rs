@@ -113,11 +113,11 @@ impl Discovery {
         let mut found = None;
         for name in CANDIDATES {
             let candidate = dir.join(name);
-            if candidate.is_file() {
-                if let Some(file) = load(&candidate)? {
-                    found = Some(Arc::new(Config { source: Some(candidate), file }));
-                    break;
-                }
+            if candidate.is_file()
+                && let Some(file) = load(&candidate)?
+            {
+                found = Some(Arc::new(Config { source: Some(candidate), file }));
+                break;
             }
         }
         let config = match (found, dir.parent()) {

@@ -96,11 +96,11 @@ pub fn process(path: &Path, settings: &Settings, mode: &FixMode) -> Result<Model
             }
         }
     }
-    if let FixMode::Apply { dry_run: false, options, .. } = mode {
-        if !updates.is_empty() {
-            container::write_back(&model, &updates, options)
-                .map_err(|e| format!("{shown}: {e}; the file is unchanged"))?;
-        }
+    if let FixMode::Apply { dry_run: false, options, .. } = mode
+        && !updates.is_empty()
+    {
+        container::write_back(&model, &updates, options)
+            .map_err(|e| format!("{shown}: {e}; the file is unchanged"))?;
     }
     Ok(report)
 }

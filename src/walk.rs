@@ -60,10 +60,35 @@ pub fn walk(roots: &[PathBuf], excludes: &dyn Fn(&Path) -> bool, found: &mut dyn
             Ok(meta) if meta.is_dir() && !root.join("config.json").is_file() => {
                 walk_dir(root, excludes, found)
             }
-            // An explicitly named file or archive directory is taken whatever its name.
-            Ok(_) => found(Found::Model(root.clone())),
+            Ok(_) => match archive_dir_of_member(root) {
+                // `config.json` named on its own (as pre-commit passes changed files) stands for
+                // the unzipped archive it belongs to.
+                Some(dir) => found(Found::Model(dir)),
+                // An explicitly named file or archive directory is taken whatever its name.
+                None => found(Found::Model(root.clone())),
+            },
         }
     }
+}
+
+/// The unzipped archive directory that `path` is the `config.json` or `metadata.json` of.
+fn archive_dir_of_member(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    if name != "config.json" && name != "metadata.json" {
+        return None;
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    is_archive_dir(&dir).then_some(dir)
+}
+
+/// An unzipped `.keras` archive: `config.json` beside `metadata.json` or a weights file. A
+/// directory with only some other tool's `config.json` is not taken for a model.
+pub fn is_archive_dir(dir: &Path) -> bool {
+    dir.join("config.json").is_file()
+        && ["metadata.json", "model.weights.h5", "model.weights.npz"].iter().any(|f| dir.join(f).is_file())
 }
 
 fn walk_dir(root: &Path, excludes: &dyn Fn(&Path) -> bool, found: &mut dyn FnMut(Found)) {
@@ -86,9 +111,15 @@ fn walk_dir(root: &Path, excludes: &dyn Fn(&Path) -> bool, found: &mut dyn FnMut
         }
         let file_type = entry.file_type();
         if file_type.is_dir() {
-            if entry.depth() > 0 && path.join("config.json").is_file() {
+            if entry.depth() > 0 && is_archive_dir(path) {
                 found(Found::Model(path.to_path_buf()));
                 entries.skip_current_dir();
+            } else if has_model_extension(path) && !path.join("config.json").is_file() {
+                // `x.keras/` looks like an unzipped archive but cannot be one.
+                found(Found::Error {
+                    path: path.to_path_buf(),
+                    message: "directory named like a model has no config.json".into(),
+                });
             }
             continue;
         }

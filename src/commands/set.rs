@@ -20,7 +20,8 @@ pub fn run(args: &SetArgs) -> Result<ExitStatus> {
     let pointer = full_pointer(&opened.base, &args.pointer, &shown)?;
     let edit = match &args.value {
         Some(value) if !args.remove => {
-            let parsed = json::parse(value.as_bytes()).map_err(|e| anyhow!("VALUE is not JSON: {e}"))?;
+            let parsed =
+                json::parse(value.as_bytes()).map_err(|e| anyhow!("{shown}: VALUE is not JSON: {e}"))?;
             let rendered = json::compact_python(value.as_bytes(), &parsed);
             set_edit(text, &opened.root, &pointer, &rendered)
         }

@@ -144,7 +144,12 @@ fn layer_table(out: &mut impl Write, text: &[u8], root: &Node, model: &Model) ->
         } else {
             String::new()
         };
-        rows.push([format!("{indent}{name}"), visit.class_name.to_string(), fields.join(" "), weights]);
+        rows.push([
+            format!("{indent}{}", shorten(&name)),
+            visit.class_name.to_string(),
+            fields.join(" "),
+            weights,
+        ]);
     });
     let header = ["layer", "class", "key fields", if model.format == Format::Hdf5 { "weights" } else { "" }];
     let width = |col: usize| {
@@ -205,4 +210,14 @@ fn list_archived_weights(archive: &Path, entry: &str) -> Result<Vec<h5::WeightIn
         .and_then(|()| h5::list_datasets(&path).map_err(anyhow::Error::from));
     let _ = std::fs::remove_dir_all(&dir);
     listed
+}
+
+/// Keeps the table readable when a layer name is very long (the full name is in `--json`).
+fn shorten(name: &str) -> String {
+    const MAX: usize = 40;
+    if name.chars().count() <= MAX {
+        name.to_string()
+    } else {
+        name.chars().take(MAX - 1).chain(['…']).collect()
+    }
 }

@@ -68,13 +68,12 @@ pub fn models() -> Vec<PathBuf> {
         let entry = entry.expect("walk testdata");
         let path = entry.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if entry.file_type().is_dir() && path.join("config.json").is_file() {
-            found.push(path.to_path_buf());
-        } else if entry.file_type().is_file()
+        let archive_dir = entry.file_type().is_dir() && path.join("config.json").is_file();
+        let model_file = entry.file_type().is_file()
             && (name.ends_with(".h5") || name.ends_with(".keras"))
             && !name.ends_with(".weights.h5")
-            && !path.ancestors().any(|a| a.join("config.json").is_file() && a != path)
-        {
+            && !path.ancestors().any(|a| a.join("config.json").is_file() && a != path);
+        if archive_dir || model_file {
             found.push(path.to_path_buf());
         }
     }
