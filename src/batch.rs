@@ -84,6 +84,8 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
     let progress = !options.quiet && models.len() > 1 && std::io::stderr().is_terminal();
     let mut settings_cache: HashMap<Option<PathBuf>, Arc<Settings>> = HashMap::new();
     let mut all_records: Vec<Record> = Vec::new();
+    let mut waiting: Vec<ModelReport> = Vec::new();
+    let mut waiting_bytes = 0u64;
     for (done, path) in models.iter().enumerate() {
         if progress {
             eprint!("\r\x1b[2K[{}/{}] {}", done + 1, models.len(), paths::display(path));
@@ -91,33 +93,33 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
         let config = discovery.for_path(path).map_err(|e| anyhow!("{e}"))?;
         let settings = settings_for(&config, options, &mut settings_cache)?;
         totals.models += 1;
-        match lint::process(path, &settings, &options.mode) {
-            Ok(model_report) => {
-                if progress {
-                    eprint!("\r\x1b[2K");
+        let result = lint::process(path, &settings, &options.mode);
+        if progress {
+            eprint!("\r\x1b[2K");
+        }
+        match result {
+            Ok(model_report) if !model_report.prepared.is_empty() => {
+                waiting_bytes += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                waiting.push(model_report);
+                // Each waiting model holds a full copy on disk; commit before they pile up.
+                if waiting.len() >= COMMIT_BATCH || waiting_bytes >= COMMIT_BYTES {
+                    commit_and_report(&mut waiting, &mut totals, options, &mut out, &mut all_records)?;
+                    waiting_bytes = 0;
                 }
+            }
+            Ok(model_report) => {
                 if options.verbose && model_report.weights_only {
                     eprintln!("{}: weights only (no model_config): nothing to check", paths::display(path));
                 }
-                tally(&mut totals, &model_report);
-                if !model_report.diff.is_empty() {
-                    out.write_all(model_report.diff.as_bytes())?;
-                }
-                if options.format == Format::Json {
-                    all_records.extend(model_report.records);
-                } else {
-                    report::render(&mut out, options.format, &model_report.records)?;
-                }
+                emit(model_report, &mut totals, options, &mut out, &mut all_records)?;
             }
             Err(message) => {
-                if progress {
-                    eprint!("\r\x1b[2K");
-                }
                 eprintln!("error: {message}");
                 totals.errors += 1;
             }
         }
     }
+    commit_and_report(&mut waiting, &mut totals, options, &mut out, &mut all_records)?;
     if options.format == Format::Json {
         report::render(&mut out, options.format, &all_records)?;
     }
@@ -126,6 +128,63 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
         summary(&options.mode, options.format, &totals)?;
     }
     Ok(status(&options.mode, &totals))
+}
+
+/// Models written beside their originals before one durable commit of them all.
+const COMMIT_BATCH: usize = 256;
+/// Or fewer, when their copies reach this many bytes on disk.
+const COMMIT_BYTES: u64 = 1 << 30;
+
+/// Commits the waiting models' replacements in one batch and reports each: a model whose
+/// replacement failed becomes an error, and its findings are reported as not applied.
+fn commit_and_report(
+    waiting: &mut Vec<ModelReport>,
+    totals: &mut Totals,
+    options: &BatchOptions,
+    out: &mut dyn Write,
+    all_records: &mut Vec<Record>,
+) -> Result<()> {
+    let mut reports: Vec<ModelReport> = std::mem::take(waiting);
+    let prepared = reports.iter_mut().map(|r| std::mem::take(&mut r.prepared)).collect();
+    for (mut model_report, result) in reports.into_iter().zip(crate::container::commit(prepared)) {
+        if let Err(e) = result {
+            eprintln!("error: {}: {e}; the file is unchanged", model_report.path);
+            totals.errors += 1;
+            model_report.remaining += model_report.fixed;
+            model_report.fixed = 0;
+            for record in &mut model_report.records {
+                record.applied = Some(false);
+            }
+        }
+        emit(model_report, totals, options, out, all_records)?;
+    }
+    Ok(())
+}
+
+/// Prints (or, for JSON, keeps) one model's findings and adds it to the totals.
+fn emit(
+    model_report: ModelReport,
+    totals: &mut Totals,
+    options: &BatchOptions,
+    out: &mut dyn Write,
+    all_records: &mut Vec<Record>,
+) -> Result<()> {
+    tally(totals, &model_report);
+    if !model_report.diff.is_empty() {
+        out.write_all(model_report.diff.as_bytes())?;
+    }
+    if options.format == Format::Json {
+        all_records.extend(model_report.records);
+    } else if options.verbose || options.format == Format::Github {
+        report::render(out, options.format, &model_report.records)?;
+    } else {
+        // What was fixed is in the summary (and, with --verbose, listed); what is left to
+        // look at, or what --dry-run would do, is always listed.
+        let shown: Vec<Record> =
+            model_report.records.into_iter().filter(|r| r.applied != Some(true)).collect();
+        report::render(out, options.format, &shown)?;
+    }
+    Ok(())
 }
 
 fn tally(totals: &mut Totals, model: &ModelReport) {

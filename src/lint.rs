@@ -2,7 +2,8 @@
 //! and (for `fix`) write the fixed parts back in one atomic replacement.
 //!
 //! Rules never write; this is the one place their fixes reach a file, and only through
-//! [`container::write_back`]. Errors come back as one-line messages for the batch to report.
+//! [`container::prepare`] (the batch then commits many models at once). Errors come back as
+//! one-line messages for the batch to report.
 
 use std::path::Path;
 
@@ -27,6 +28,8 @@ pub enum FixMode {
 /// The outcome for one model.
 #[derive(Debug, Default)]
 pub struct ModelReport {
+    /// The model's path as printed.
+    pub path: String,
     pub records: Vec<Record>,
     /// Fixes applied (or, under `--dry-run`, that would be).
     pub fixed: usize,
@@ -35,6 +38,9 @@ pub struct ModelReport {
     pub weights_only: bool,
     /// A unified diff of each changed part, pretty-printed, when asked for.
     pub diff: String,
+    /// The fixed model, written and verified beside the original, waiting for
+    /// [`container::commit`] (empty when nothing changes or under `--dry-run`).
+    pub prepared: container::Prepared,
 }
 
 fn schema_part(kind: PartKind) -> schema::PartKind {
@@ -64,7 +70,11 @@ fn record(path: &str, part: &str, finding: &Finding, applied: Option<bool>) -> R
 pub fn process(path: &Path, settings: &Settings, mode: &FixMode) -> Result<ModelReport, String> {
     let shown = paths::display(path);
     let model = container::open(path).map_err(|e| format!("{shown}: {e}"))?;
-    let mut report = ModelReport { weights_only: model.kind == ModelKind::WeightsOnly, ..Default::default() };
+    let mut report = ModelReport {
+        path: shown.clone(),
+        weights_only: model.kind == ModelKind::WeightsOnly,
+        ..Default::default()
+    };
     let mut updates = Vec::new();
     for (index, part) in model.parts.iter().enumerate() {
         let kind = schema_part(part.kind);
@@ -99,7 +109,7 @@ pub fn process(path: &Path, settings: &Settings, mode: &FixMode) -> Result<Model
     if let FixMode::Apply { dry_run: false, options, .. } = mode
         && !updates.is_empty()
     {
-        container::write_back(&model, &updates, options)
+        report.prepared = container::prepare(&model, &updates, options)
             .map_err(|e| format!("{shown}: {e}; the file is unchanged"))?;
     }
     Ok(report)

@@ -12,7 +12,7 @@ use std::path::Path;
 use zip::ZipArchive;
 use zip::result::ZipError;
 
-use super::atomic::{self, Temp, WriteOptions, WriteReport};
+use super::atomic::{self, Pending, Temp, WriteOptions};
 use super::zipsplice;
 use super::{ContainerError, Format, MAX_JSON_BYTES, Model, ModelKind, Part, PartKind, PartStorage};
 
@@ -98,12 +98,12 @@ pub(crate) fn metadata_fields(parts: &[Part]) -> (Option<String>, Option<String>
     (field("keras_version"), field("date_saved"))
 }
 
-/// Writes a new archive with the changed JSON entries, verifies it, and renames it into place.
-pub fn write_back(
+/// Writes a new archive with the changed JSON entries beside the original, and verifies it.
+pub fn prepare(
     model: &Model,
     changed: &[(usize, &[u8])],
     options: &WriteOptions,
-) -> Result<WriteReport, ContainerError> {
+) -> Result<Vec<Pending>, ContainerError> {
     let temp = Temp::beside(&model.real_path)?;
     let mut out = File::create_new(temp.path())?;
     atomic::copy_permissions(&model.real_path, temp.path())?;
@@ -111,11 +111,10 @@ pub fn write_back(
         changed.iter().map(|&(i, text)| (model.parts[i].name, text)).collect();
     zipsplice::splice(&mut File::open(&model.real_path)?, &mut out, &replacements)
         .map_err(|e| ContainerError::Zip(format!("cannot rewrite: {e}; the original is untouched")))?;
-    out.sync_all()?;
     drop(out);
     let mut source = open_archive(&model.real_path)?;
     verify(temp.path(), model, changed, &mut source)?;
-    Ok(temp.replace(&model.real_path, &model.stamp, options)?)
+    Ok(vec![temp.pending(&model.real_path, model.stamp, options)])
 }
 
 /// Re-reads the new archive: the JSON entries must read back as intended and every other entry

@@ -81,43 +81,123 @@ impl Temp {
     }
 
     /// Flushes the temporary's content to stable storage.
-    pub fn sync(&self) -> io::Result<()> {
+    fn sync(&self) -> io::Result<()> {
         File::open(&self.path)?.sync_all()
     }
 
-    /// Renames the temporary over `target` after checking that `target` is still the file that
-    /// was read (`expected`), keeping a backup first if asked; then syncs the directory.
-    pub fn replace(
-        mut self,
-        target: &Path,
-        expected: &Stamp,
-        options: &WriteOptions,
-    ) -> io::Result<WriteReport> {
-        let now = Stamp::of(target)?;
-        if now != *expected {
+    /// Turns the written, verified temporary into a pending replacement of `target`, to be
+    /// made durable and renamed by [`commit_all`].
+    pub fn pending(self, target: &Path, expected: Stamp, options: &WriteOptions) -> Pending {
+        Pending { temp: self, target: target.to_path_buf(), expected, options: options.clone() }
+    }
+}
+
+/// A verified temporary waiting to replace its target.
+#[derive(Debug)]
+pub struct Pending {
+    temp: Temp,
+    target: PathBuf,
+    expected: Stamp,
+    options: WriteOptions,
+}
+
+impl Pending {
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Renames the temporary over the target after checking that the target is still the file
+    /// that was read, keeping a backup first if asked. The caller syncs data before and the
+    /// directory after.
+    fn rename_into_place(mut self) -> io::Result<WriteReport> {
+        let now = Stamp::of(&self.target)?;
+        if now != self.expected {
             return Err(io::Error::other(
                 "the file changed on disk since kerasfix read it (size, time or inode differ); not overwritten",
             ));
         }
         let mut backup = None;
-        if let Some(suffix) = &options.backup_suffix {
-            let mut name = target.as_os_str().to_owned();
+        if let Some(suffix) = &self.options.backup_suffix {
+            let mut name = self.target.as_os_str().to_owned();
             name.push(suffix);
             let backup_path = PathBuf::from(name);
             // A hard link keeps the original bytes under the backup name at no cost; the rename
             // below then only moves the main name to the new file.
             let _ = fs::remove_file(&backup_path);
-            if fs::hard_link(target, &backup_path).is_err() {
-                fs::copy(target, &backup_path)?;
+            if fs::hard_link(&self.target, &backup_path).is_err() {
+                fs::copy(&self.target, &backup_path)?;
                 File::open(&backup_path)?.sync_all()?;
             }
             backup = Some(backup_path);
         }
-        fs::rename(&self.path, target)?;
-        self.armed = false;
-        sync_dir(&parent_dir(target))?;
+        fs::rename(&self.temp.path, &self.target)?;
+        self.temp.armed = false;
         Ok(WriteReport { written: true, backup })
     }
+}
+
+/// Makes every pending temporary durable, renames each over its target, and syncs each
+/// directory once. One `syncfs` covers a whole batch, so a thousand small fixes cost one flush
+/// rather than a thousand, while no rename ever happens before its data is on disk.
+/// Results come back in the order given; a failed rename leaves that target untouched.
+pub fn commit_all(pending: Vec<Pending>) -> Vec<io::Result<WriteReport>> {
+    let synced = match pending.as_slice() {
+        [] => Ok(()),
+        [one] => one.temp.sync(),
+        many => sync_filesystems(many.iter().map(|p| &p.temp.path)),
+    };
+    if let Err(e) = synced {
+        let message = e.to_string();
+        return pending
+            .into_iter()
+            .map(|_| Err(io::Error::other(format!("syncing the new file failed: {message}"))))
+            .collect();
+    }
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let results: Vec<io::Result<WriteReport>> = pending
+        .into_iter()
+        .map(|p| {
+            let dir = parent_dir(&p.target);
+            let result = p.rename_into_place();
+            if result.is_ok() && !dirs.contains(&dir) {
+                dirs.push(dir);
+            }
+            result
+        })
+        .collect();
+    let dir_synced = dirs.iter().try_for_each(|d| sync_dir(d));
+    match dir_synced {
+        Ok(()) => results,
+        Err(e) => {
+            let message = e.to_string();
+            results
+                .into_iter()
+                .map(|r| {
+                    r.and_then(|_| Err(io::Error::other(format!("syncing the directory failed: {message}"))))
+                })
+                .collect()
+        }
+    }
+}
+
+/// `syncfs` once per filesystem holding any of `paths`.
+fn sync_filesystems<'a>(paths: impl Iterator<Item = &'a PathBuf>) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::MetadataExt;
+    let mut devices = Vec::new();
+    for path in paths {
+        let file = File::open(path)?;
+        let device = file.metadata()?.dev();
+        if devices.contains(&device) {
+            continue;
+        }
+        devices.push(device);
+        // SAFETY: a valid open descriptor; syncfs only flushes.
+        if unsafe { libc::syncfs(file.as_raw_fd()) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
 }
 
 impl Drop for Temp {

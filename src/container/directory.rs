@@ -8,7 +8,7 @@ use std::fs::File;
 use std::path::Path;
 
 use super::archive::{JSON_ENTRIES, WEIGHT_ENTRIES, metadata_fields, read_capped};
-use super::atomic::{self, Stamp, Temp, WriteOptions, WriteReport};
+use super::atomic::{self, Pending, Stamp, Temp, WriteOptions};
 use super::{ContainerError, Format, Model, ModelKind, Part, PartKind, PartStorage};
 
 /// Reads the JSON files of an unzipped archive.
@@ -45,13 +45,13 @@ pub fn open(dir: &Path) -> Result<Model, ContainerError> {
     })
 }
 
-/// Replaces each changed JSON file through its own verified temporary.
-pub fn write_back(
+/// Writes each changed JSON file to its own verified temporary beside it.
+pub fn prepare(
     model: &Model,
     changed: &[(usize, &[u8])],
     options: &WriteOptions,
-) -> Result<WriteReport, ContainerError> {
-    let mut report = WriteReport::default();
+) -> Result<Vec<Pending>, ContainerError> {
+    let mut pending = Vec::new();
     for &(index, text) in changed {
         let part = &model.parts[index];
         let PartStorage::DirFile { stamp } = part.storage else {
@@ -70,10 +70,7 @@ pub fn write_back(
                 part.name
             )));
         }
-        temp.sync()?;
-        let one = temp.replace(&target, &stamp, options)?;
-        report.written |= one.written;
-        report.backup = report.backup.or(one.backup);
+        pending.push(temp.pending(&target, stamp, options));
     }
-    Ok(report)
+    Ok(pending)
 }

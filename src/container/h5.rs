@@ -11,7 +11,7 @@ use std::path::Path;
 use hdf5_metno::File;
 use hdf5_sys::h5i::hid_t;
 
-use super::atomic::{self, Temp, WriteOptions, WriteReport};
+use super::atomic::{self, Pending, Temp, WriteOptions};
 use super::h5attr::{self, StringAttr};
 use super::{ContainerError, Format, Model, ModelKind, Part, PartKind, PartStorage};
 
@@ -128,12 +128,12 @@ pub fn layer_weights(path: &Path) -> Result<Vec<(String, usize)>, ContainerError
     Ok(out)
 }
 
-/// Writes the changed attributes into a verified copy and renames it over the original.
-pub fn write_back(
+/// Writes the changed attributes into a verified copy beside the original.
+pub fn prepare(
     model: &Model,
     changed: &[(usize, &[u8])],
     options: &WriteOptions,
-) -> Result<WriteReport, ContainerError> {
+) -> Result<Vec<Pending>, ContainerError> {
     let temp = Temp::beside(&model.real_path)?;
     // `fs::copy` uses copy_file_range: the weights are copied by the kernel, not read into
     // memory here, and the permission bits come along.
@@ -151,8 +151,7 @@ pub fn write_back(
         file.close().map_err(hdf5_error)?;
     }
     verify(temp.path(), model, changed)?;
-    temp.sync()?;
-    Ok(temp.replace(&model.real_path, &model.stamp, options)?)
+    Ok(vec![temp.pending(&model.real_path, model.stamp, options)])
 }
 
 /// Re-opens the written copy and checks every JSON attribute reads back as intended.

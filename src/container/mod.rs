@@ -156,24 +156,72 @@ pub fn open(path: &Path) -> Result<Model, ContainerError> {
 }
 
 /// Replaces the given parts' text (by index into `model.parts`) and leaves every other byte of
-/// the model as it was. Atomic: the original is replaced only by a complete, verified copy.
-/// Nothing to change means nothing written.
+/// the model as it was. Atomic: the original is replaced only by a complete, verified, synced
+/// copy. Nothing to change means nothing written.
 pub fn write_back(
     model: &Model,
     updates: &[(usize, Vec<u8>)],
     options: &WriteOptions,
 ) -> Result<WriteReport, ContainerError> {
+    let prepared = prepare(model, updates, options)?;
+    commit(vec![prepared]).pop().unwrap_or(Ok(WriteReport::default()))
+}
+
+/// A model's verified replacement, written beside it but not yet in place.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    pending: Vec<atomic::Pending>,
+}
+
+impl Prepared {
+    pub fn is_empty(&self) -> bool {
+        self.pending.is_empty()
+    }
+}
+
+/// First half of [`write_back`]: writes and verifies the new content beside the original.
+/// Batches call this for many models, then [`commit`] once, so durability costs one flush.
+pub fn prepare(
+    model: &Model,
+    updates: &[(usize, Vec<u8>)],
+    options: &WriteOptions,
+) -> Result<Prepared, ContainerError> {
     let changed: Vec<(usize, &[u8])> = updates
         .iter()
         .filter(|(index, text)| model.parts.get(*index).is_some_and(|p| p.text != *text))
         .map(|(index, text)| (*index, text.as_slice()))
         .collect();
     if changed.is_empty() {
-        return Ok(WriteReport { written: false, backup: None });
+        return Ok(Prepared::default());
     }
-    match model.format {
-        Format::Hdf5 => h5::write_back(model, &changed, options),
-        Format::KerasZip => archive::write_back(model, &changed, options),
-        Format::KerasDir => directory::write_back(model, &changed, options),
-    }
+    let pending = match model.format {
+        Format::Hdf5 => h5::prepare(model, &changed, options)?,
+        Format::KerasZip => archive::prepare(model, &changed, options)?,
+        Format::KerasDir => directory::prepare(model, &changed, options)?,
+    };
+    Ok(Prepared { pending })
+}
+
+/// Second half of [`write_back`]: makes every prepared replacement durable, renames each into
+/// place and syncs the directories. One result per model, in order.
+pub fn commit(models: Vec<Prepared>) -> Vec<Result<WriteReport, ContainerError>> {
+    let sizes: Vec<usize> = models.iter().map(|m| m.pending.len()).collect();
+    let mut results = atomic::commit_all(models.into_iter().flat_map(|m| m.pending).collect()).into_iter();
+    sizes
+        .into_iter()
+        .map(|count| {
+            let mut report = WriteReport::default();
+            for _ in 0..count {
+                match results.next() {
+                    Some(Ok(one)) => {
+                        report.written |= one.written;
+                        report.backup = report.backup.or(one.backup);
+                    }
+                    Some(Err(e)) => return Err(ContainerError::Io(e)),
+                    None => break,
+                }
+            }
+            Ok(report)
+        })
+        .collect()
 }

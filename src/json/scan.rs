@@ -37,11 +37,14 @@ impl ParseError {
 
 /// Parses exactly one JSON value, with optional whitespace around it.
 pub fn parse(text: &[u8]) -> Result<Node, ParseError> {
-    if let Err(invalid) = std::str::from_utf8(text) {
-        let offset = invalid.valid_up_to();
-        return Err(ParseError::at(text, offset, format!("invalid UTF-8 at byte offset {offset}")));
-    }
-    Scanner { text, pos: 0 }.document()
+    let source = match std::str::from_utf8(text) {
+        Ok(source) => source,
+        Err(invalid) => {
+            let offset = invalid.valid_up_to();
+            return Err(ParseError::at(text, offset, format!("invalid UTF-8 at byte offset {offset}")));
+        }
+    };
+    Scanner { text, source, pos: 0 }.document()
 }
 
 /// An array or object whose closing bracket has not been seen yet.
@@ -52,6 +55,9 @@ enum Open {
 
 struct Scanner<'t> {
     text: &'t [u8],
+    /// The same text, validated once, so that slicing strings and numbers out of it needs
+    /// no further UTF-8 checks.
+    source: &'t str,
     pos: usize,
 }
 
@@ -241,9 +247,13 @@ impl Scanner<'_> {
             }
             self.digits();
         }
-        // The bytes are ASCII digits and signs, so this is lossless.
-        let raw = String::from_utf8_lossy(&self.text[start..self.pos]).into_owned();
-        Ok(Number { raw })
+        Ok(Number { raw: self.slice(start, self.pos).to_owned() })
+    }
+
+    /// Source text between two offsets that sit next to ASCII bytes (quotes, digits, signs),
+    /// hence on character boundaries; empty if that were ever not so.
+    fn slice(&self, start: usize, end: usize) -> &str {
+        self.source.get(start..end).unwrap_or_default()
     }
 
     fn digits(&mut self) {
@@ -283,14 +293,13 @@ impl Scanner<'_> {
                 Some(_) => self.pos += 1,
             }
         }
-        let inner = &self.text[start + 1..self.pos];
+        let inner = self.slice(start + 1, self.pos);
         self.pos += 1;
-        let inner = String::from_utf8_lossy(inner);
         if !has_escapes {
-            return Ok(inner.into_owned());
+            return Ok(inner.to_owned());
         }
         let mut decoded = String::with_capacity(inner.len());
-        decode_escapes(&inner, |unit| match unit {
+        decode_escapes(inner, |unit| match unit {
             StringUnit::Char(c) => decoded.push(c),
             StringUnit::LoneSurrogate(_) => decoded.push(char::REPLACEMENT_CHARACTER),
         });
