@@ -61,7 +61,7 @@ struct Scanner<'t> {
     pos: usize,
 }
 
-impl Scanner<'_> {
+impl<'t> Scanner<'t> {
     fn error(&self, offset: usize, message: impl Into<String>) -> ParseError {
         ParseError::at(self.text, offset, message)
     }
@@ -252,7 +252,7 @@ impl Scanner<'_> {
 
     /// Source text between two offsets that sit next to ASCII bytes (quotes, digits, signs),
     /// hence on character boundaries; empty if that were ever not so.
-    fn slice(&self, start: usize, end: usize) -> &str {
+    fn slice(&self, start: usize, end: usize) -> &'t str {
         self.source.get(start..end).unwrap_or_default()
     }
 
