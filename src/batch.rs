@@ -28,6 +28,8 @@ pub struct BatchOptions {
     pub format: Format,
     pub quiet: bool,
     pub verbose: bool,
+    pub target: Option<crate::cli::Target>,
+    pub fail_on: Option<crate::cli::Severity>,
     pub mode: FixMode,
 }
 

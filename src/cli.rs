@@ -23,6 +23,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Apply the safe fixes in place, atomically, across files and directories.
     Fix(FixArgs),
+    /// Apply an RFC 6902 JSON Patch to the embedded JSON of one or many models, all-or-nothing.
+    Patch(PatchArgs),
+    /// Edit a model's embedded JSON in $VISUAL / $EDITOR; only what changed is written back.
+    Edit(EditArgs),
     /// List every rule with its code, name and whether it can fix what it finds.
     Rules,
     /// Explain one rule: what it checks, why, an example, and how safe its fix is.
@@ -55,12 +59,67 @@ pub struct BatchArgs {
     /// Also say which files hold weights only.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Where the models must load: enables the cross-version rules for that library.
+    #[arg(long, value_enum, value_name = "LIBRARY")]
+    pub target: Option<Target>,
+}
+
+/// The library a model must load in; chooses the cross-version rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    /// Keras 3 (the `keras` package, 3.x).
+    Keras3,
+    /// Keras 2 as `tf-keras` (and `tf.keras` of TensorFlow <= 2.15).
+    TfKeras,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub batch: BatchArgs,
+    /// Exit 1 only for findings of at least this severity (default: any finding).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+}
+
+/// How serious a finding is, for `check --fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Args)]
+pub struct PatchArgs {
+    /// The RFC 6902 JSON Patch document (a JSON array of operations); `-` for standard input.
+    #[arg(long, value_name = "FILE")]
+    pub patch: PathBuf,
+    /// Models, unzipped archive directories, or directories to walk.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Which embedded JSON document: config, metadata or training.
+    #[arg(long, value_enum, default_value_t)]
+    pub part: PartArg,
+    /// Keep each original as FILE + SUFFIX (default suffix `.bak`).
+    #[arg(long, value_name = "SUFFIX", num_args = 0..=1, default_missing_value = ".bak", require_equals = true)]
+    pub backup: Option<String>,
+    /// Show what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The model to edit in place.
+    pub model: PathBuf,
+    /// Which embedded JSON document: config, metadata or training.
+    #[arg(long, value_enum, default_value_t)]
+    pub part: PartArg,
+    /// Keep the original as MODEL + SUFFIX (default suffix `.bak`).
+    #[arg(long, value_name = "SUFFIX", num_args = 0..=1, default_missing_value = ".bak", require_equals = true)]
+    pub backup: Option<String>,
 }
 
 #[derive(Debug, Args)]

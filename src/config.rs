@@ -21,6 +21,8 @@ pub struct FileConfig {
     pub exclude: Option<Vec<String>>,
     /// Extra integer fields: `"MyLayer.num_experts"`, `"*.class_ids"`.
     pub extend_integer_fields: Option<Vec<String>>,
+    /// Where the models must load (`keras3` or `tf-keras`), as `--target`.
+    pub target: Option<crate::cli::Target>,
 }
 
 /// A configuration and the file it came from.

@@ -26,6 +26,8 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
         cli::Command::Set(args) => commands::set::run(&args),
         cli::Command::Check(args) => commands::check::run(args),
         cli::Command::Fix(args) => commands::fix::run(args),
+        cli::Command::Patch(args) => commands::patch::run(&args),
+        cli::Command::Edit(args) => commands::edit::run(&args),
         cli::Command::Rules => commands::rules::list(),
         cli::Command::Rule(args) => commands::rules::explain(&args.code),
     };

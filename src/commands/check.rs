@@ -8,7 +8,9 @@ use crate::exit::ExitStatus;
 use crate::lint::FixMode;
 
 pub fn run(args: CheckArgs) -> Result<ExitStatus> {
-    batch::run(&options(args.batch, FixMode::Check))
+    let mut options = options(args.batch, FixMode::Check);
+    options.fail_on = args.fail_on;
+    batch::run(&options)
 }
 
 /// Turns the shared arguments into batch options, once, at the edge.
@@ -22,6 +24,8 @@ pub fn options(args: BatchArgs, mode: FixMode) -> BatchOptions {
         format: args.format,
         quiet: args.quiet,
         verbose: args.verbose,
+        target: args.target,
+        fail_on: None,
         mode,
     }
 }

@@ -1,7 +1,9 @@
 //! One module per subcommand, each a thin layer between parsed arguments and the core.
 
 pub mod check;
+pub mod edit;
 pub mod fix;
+pub mod patch;
 pub mod rules;
 pub mod set;
 pub mod show;

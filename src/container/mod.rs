@@ -21,8 +21,9 @@ pub use atomic::{WriteOptions, WriteReport};
 pub use h5attr::{Padding, StringStorage};
 
 /// Largest JSON part the tool will read (after decompression), so a zip bomb or a runaway
-/// attribute cannot exhaust memory. Real configs are kilobytes to a few megabytes.
-pub const MAX_JSON_BYTES: u64 = 256 * 1024 * 1024;
+/// attribute cannot exhaust memory (the lossless tree costs several times the text). Real
+/// configs are kilobytes to a few megabytes.
+pub const MAX_JSON_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The three ways Keras saves a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -32,6 +32,8 @@ pub struct Settings {
     /// [`crate::schema::ExtraField`]. Entries that do not parse are skipped by [`check`];
     /// build settings with [`Settings::new`] to have them reported.
     pub extend_integer_fields: Vec<String>,
+    /// The library the models must load in (`--target`); cross-version rules apply only then.
+    pub target: Option<crate::cli::Target>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -51,7 +53,7 @@ impl Settings {
     ) -> Result<Settings, SettingsError> {
         let selection = Selection::new(select, ignore)?;
         parse_extra_fields(&extend_integer_fields)?;
-        Ok(Settings { selection, extend_integer_fields })
+        Ok(Settings { selection, extend_integer_fields, target: None })
     }
 }
 
