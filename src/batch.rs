@@ -41,6 +41,8 @@ struct Totals {
     fixed: usize,
     files_fixed: usize,
     remaining: usize,
+    /// Findings left that are at least as severe as `--fail-on` (all of them by default).
+    failing: usize,
     files_with_findings: usize,
 }
 
@@ -171,7 +173,7 @@ fn emit(
     out: &mut dyn Write,
     all_records: &mut Vec<Record>,
 ) -> Result<()> {
-    tally(totals, &model_report);
+    tally(totals, &model_report, options.fail_on);
     if !model_report.diff.is_empty() {
         out.write_all(model_report.diff.as_bytes())?;
     }
@@ -189,7 +191,10 @@ fn emit(
     Ok(())
 }
 
-fn tally(totals: &mut Totals, model: &ModelReport) {
+fn tally(totals: &mut Totals, model: &ModelReport, fail_on: Option<crate::rules::Severity>) {
+    let threshold = fail_on.unwrap_or(crate::rules::Severity::Info);
+    totals.failing +=
+        model.records.iter().filter(|r| r.applied != Some(true) && r.severity >= threshold).count();
     totals.fixed += model.fixed;
     totals.remaining += model.remaining;
     if model.fixed > 0 {
@@ -259,7 +264,7 @@ fn summary(mode: &FixMode, format: Format, totals: &Totals) -> std::io::Result<(
 
 fn status(mode: &FixMode, totals: &Totals) -> ExitStatus {
     let findings = match mode {
-        FixMode::Check => totals.remaining > 0,
+        FixMode::Check => totals.failing > 0,
         FixMode::Apply { dry_run: true, .. } => totals.remaining > 0 || totals.fixed > 0,
         FixMode::Apply { dry_run: false, .. } => totals.remaining > 0,
     };

@@ -83,13 +83,7 @@ pub struct CheckArgs {
     pub fail_on: Option<Severity>,
 }
 
-/// How serious a finding is, for `check --fail-on`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
+pub use crate::rules::Severity;
 
 #[derive(Debug, Args)]
 pub struct PatchArgs {

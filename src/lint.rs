@@ -58,6 +58,7 @@ fn record(path: &str, part: &str, finding: &Finding, applied: Option<bool>) -> R
         pointer: finding.pointer.clone(),
         code: finding.code.to_string(),
         name: finding.name.to_string(),
+        severity: finding.severity,
         message: finding.message.clone(),
         fixable: finding.fix.is_some(),
         old: finding.old.clone(),

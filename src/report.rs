@@ -32,6 +32,8 @@ pub struct Record {
     pub pointer: String,
     pub code: String,
     pub name: String,
+    /// `info`, `warning` or `error`.
+    pub severity: crate::rules::Severity,
     pub message: String,
     pub fixable: bool,
     /// The value's JSON text as stored.

@@ -33,6 +33,30 @@ pub struct RuleInfo {
     /// Markdown: what it does, why it matters, an example, fix safety.
     pub doc: &'static str,
     pub fix_availability: FixAvailability,
+    /// How serious its findings are, for `check --fail-on`.
+    pub severity: Severity,
+}
+
+/// How serious a finding is: `check --fail-on SEVERITY` fails only at or above it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; the model loads.
+    Info,
+    /// Likely to cause trouble (code runs at load time, a silent change of behaviour).
+    Warning,
+    /// The model will not load, or loads wrongly, where it must.
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
 }
 
 static RULES: &[RuleInfo] =

@@ -3,7 +3,7 @@
 use crate::schema::Site;
 
 use super::analyze::Verdict;
-use super::codes::{FixAvailability, RuleInfo};
+use super::codes::{FixAvailability, RuleInfo, Severity};
 use super::{Finding, Safety, finding};
 
 pub(super) const INFO: RuleInfo = RuleInfo {
@@ -34,6 +34,7 @@ Safe: the value is unchanged, only its spelling is, and it is spelled as Keras w
 Fields where a float is meant (`rate`, `epsilon`, `momentum`, Discretization `bin_boundaries`)
 are never touched.",
     fix_availability: FixAvailability::Always,
+    severity: Severity::Error,
 };
 
 pub(super) fn check(verdict: &Verdict, site: &Site<'_>, src: &[u8]) -> Option<Finding> {

@@ -4,7 +4,7 @@
 use crate::schema::Site;
 
 use super::analyze::Verdict;
-use super::codes::{FixAvailability, RuleInfo};
+use super::codes::{FixAvailability, RuleInfo, Severity};
 use super::{Finding, Safety, finding};
 
 pub(super) const INFO: RuleInfo = RuleInfo {
@@ -35,6 +35,7 @@ Safe when every element reads as an integer or `None`: the list is written as Ke
 (`[null, 8, 64]`, `\", \"` separators). No fix when an element is not an integer, when the field
 takes a single integer, or for a `range` longer than a million elements.",
     fix_availability: FixAvailability::Sometimes,
+    severity: Severity::Error,
 };
 
 pub(super) fn check(verdict: &Verdict, site: &Site<'_>, src: &[u8]) -> Option<Finding> {

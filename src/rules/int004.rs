@@ -3,7 +3,7 @@
 use crate::schema::Site;
 
 use super::analyze::Verdict;
-use super::codes::{FixAvailability, RuleInfo};
+use super::codes::{FixAvailability, RuleInfo, Severity};
 use super::{Finding, finding};
 
 pub(super) const INFO: RuleInfo = RuleInfo {
@@ -26,6 +26,7 @@ Keras cannot load it, and unlike `64.0` there is no value that is certainly the 
 ## Fix safety
 No fix is offered; edit the value by hand (`kerasfix set`).",
     fix_availability: FixAvailability::Never,
+    severity: Severity::Error,
 };
 
 pub(super) fn check(verdict: &Verdict, site: &Site<'_>, src: &[u8]) -> Option<Finding> {

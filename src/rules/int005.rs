@@ -3,7 +3,7 @@
 use crate::schema::Site;
 
 use super::analyze::Verdict;
-use super::codes::{FixAvailability, RuleInfo};
+use super::codes::{FixAvailability, RuleInfo, Severity};
 use super::{Finding, finding};
 
 pub(super) const INFO: RuleInfo = RuleInfo {
@@ -26,6 +26,7 @@ integer literal would only hide that. TensorFlow and numpy also reject it as a s
 ## Fix safety
 No fix is offered.",
     fix_availability: FixAvailability::Never,
+    severity: Severity::Error,
 };
 
 pub(super) fn check(verdict: &Verdict, site: &Site<'_>, src: &[u8]) -> Option<Finding> {

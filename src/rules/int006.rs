@@ -3,7 +3,7 @@
 use crate::schema::Site;
 
 use super::analyze::Verdict;
-use super::codes::{FixAvailability, RuleInfo};
+use super::codes::{FixAvailability, RuleInfo, Severity};
 use super::{Finding, finding};
 
 pub(super) const INFO: RuleInfo = RuleInfo {
@@ -28,6 +28,7 @@ config alone (an IntegerLookup vocabulary, for example).
 No fix is offered: recreate the value from its source (for a vocabulary, the data it was
 adapted on).",
     fix_availability: FixAvailability::Never,
+    severity: Severity::Error,
 };
 
 pub(super) fn check(verdict: &Verdict, site: &Site<'_>, src: &[u8]) -> Option<Finding> {

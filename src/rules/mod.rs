@@ -16,7 +16,7 @@ mod int006;
 mod pyrepr;
 mod selection;
 
-pub use codes::{FixAvailability, RuleInfo, all_rules, rule};
+pub use codes::{FixAvailability, RuleInfo, Severity, all_rules, rule};
 pub use driver::{FixError, FixOutcome, fix};
 pub use selection::{Selection, SelectionError};
 
@@ -84,7 +84,25 @@ pub struct Finding {
     /// The value's JSON text as found.
     pub old: String,
     pub fix: Option<Fix>,
+    pub severity: Severity,
 }
+
+/// A whole embedded document as a document-level rule sees it. Rules that judge structure
+/// rather than integer sites (cross-version arguments, foreign modules) take this and use
+/// [`crate::schema::walk`] to visit objects, so no rule re-implements traversal.
+pub struct Document<'a> {
+    pub part: PartKind,
+    pub src: &'a [u8],
+    pub root: &'a Node,
+    pub settings: &'a Settings,
+}
+
+/// A document-level rule: all its findings in one document.
+type DocumentCheck = fn(&Document<'_>) -> Vec<Finding>;
+
+/// Every document-level rule, in code order. New rule families register here and in the code
+/// table (`codes.rs`).
+const DOCUMENT_CHECKS: &[DocumentCheck] = &[];
 
 type RuleCheck = fn(&analyze::Verdict, &Site<'_>, &[u8]) -> Option<Finding>;
 
@@ -110,6 +128,10 @@ pub fn check(part: PartKind, src: &[u8], root: &Node, settings: &Settings) -> Ve
             }
         }
     }
+    let document = Document { part, src, root, settings };
+    for check in DOCUMENT_CHECKS {
+        out.extend(check(&document).into_iter().filter(|f| settings.selection.is_enabled(f.code)));
+    }
     out
 }
 
@@ -132,5 +154,6 @@ pub(crate) fn finding(
             safety,
             new,
         }),
+        severity: info.severity,
     }
 }
