@@ -542,6 +542,11 @@ DAMAGE_CASES = [
     ("keras3", "dense_seq.h5", "strings", "training_config"),
     ("keras3", "dense_seq.keras", "floats", "metadata"),
     ("keras3", "dense_seq.keras", "strings", "training_config"),
+    ("keras3", "unicode_names.keras", "floats", "model_config"),
+    ("keras3", "big_config.h5", "floats", "model_config"),
+    ("keras3", "nested.keras", "strings", "model_config"),
+    ("keras2", "lookup.h5", "sequences", "model_config"),
+    ("keras2", "unicode_names.h5", "strings", "model_config"),
     ("keras2", "dense_seq.h5", "floats", "model_config"),
     ("keras2", "conv.h5", "sequences", "model_config"),
     ("keras2", "embedding_lstm.fixedlen.h5", "strings", "model_config"),
@@ -617,7 +622,7 @@ def write_readme(kinds, own, cross, damage_rows, sizes):
     w("| `embedding_lstm` | Sequential: Embedding(64, 8) -> LSTM -> Dense (tf-keras: `input_length=5`) | yes |")
     w("| `conv` | Conv2D, DepthwiseConv2D, BatchNormalization, MaxPooling2D, ZeroPadding2D, `ReLU(max_value=inf)` (config holds bare `Infinity`), Flatten, Dense | yes |")
     w("| `functional_mha` | Functional, two inputs: MultiHeadAttention, Add, LayerNormalization, Concatenate, Reshape, GlobalAveragePooling1D, Dense | yes |")
-    w("| `lookup` | Functional, inputs int64 + string: IntegerLookup (inline int vocabulary), StringLookup (inline `[\"0\",...,\"11\"]`), and a third StringLookup `adapted_lookup`: **adapted** in `.keras` / `.unzipped` (vocabulary in `assets/layers/adapted_lookup/vocabulary.txt`), the same vocabulary inline in `.h5` (legacy HDF5 cannot store adapted vocabularies). Three int outputs. | no |")
+    w("| `lookup` | Functional, inputs int64 + string: IntegerLookup (inline int vocabulary), StringLookup (inline `[\"0\",...,\"11\"]`), and a third StringLookup `adapted_lookup`: **adapted** in `.keras` / `.unzipped` (vocabulary in `assets/`, see below; Keras names the asset folder after the layer's auto-generated object path, not its `name`), the same vocabulary inline in `.h5` (legacy HDF5 cannot store adapted vocabularies). Three int outputs. | no |")
     w("| `nested` | Functional with TimeDistributed(Dense), Bidirectional(LSTM), a nested Sequential sub-model, Dense | no |")
     w("| `unicode_names` | Functional, inputs int32 tokens + strings: Embedding, GlobalAveragePooling1D, Dense, Dense; and StringLookup with vocabulary `%s` (two outputs). **keras3**: layers named `输入`, `文字`, `嵌入`, `平均池化`, `密集层`, `выход_ü`, `查找` (Keras 3 predicts with them only eagerly: under tf.function TF rejects them as scope names). **keras2**: ASCII layer names, because tf-keras cannot build a model with non-ASCII layer names at all (`ValueError: '嵌入/' is not a valid root scope name`), neither when constructing nor when loading. The model name is ASCII in both (TF root scope). | no |" % json.dumps(UNICODE_VOCAB, ensure_ascii=False))
     w("| `big_config` | Sequential of %d Dense(2) layers with %d-character names: config JSON > 64 KB and `model_weights/layer_names` split into `layer_names0`, `layer_names1`, ... | no |" % (BIG_LAYERS, BIG_NAME_LEN))
@@ -643,9 +648,30 @@ def write_readme(kinds, own, cross, damage_rows, sizes):
     w("  in-memory model and the `.h5` reload agree). String inputs are stored as numpy `<U` arrays;")
     w("  `keras_verify.py` feeds them as `tf.constant` strings because `predict()` rejects `<U`/object arrays.")
     w("")
+    w("Assets found in the archives (entry names):")
+    w("")
+    for sub in ("keras3", "keras2"):
+        d = os.path.join(TESTDATA, sub)
+        for fn in sorted(os.listdir(d)):
+            if fn.endswith(".keras"):
+                with zipfile.ZipFile(os.path.join(d, fn)) as zf:
+                    for n in zf.namelist():
+                        if n.startswith("assets/"):
+                            w("- `%s/%s`: `%s`" % (sub, fn, n))
+    w("")
     w("Sizes: " + ", ".join("`%s` %s" % (k, v) for k, v in sizes))
     w("")
     w("## Root attribute storage kinds (h5py low-level API)")
+    w("")
+    summary = {}
+    for path in kinds:
+        group = "NAME.fixedlen.h5" if path.endswith(".fixedlen.h5") else "NAME.h5"
+        for n, k in kinds[path].items():
+            summary.setdefault((group, n), set()).add(k.split(" (size")[0])
+    w("Summary over both flavours:")
+    w("")
+    for (group, n), ks in sorted(summary.items()):
+        w("- `%s` `%s`: %s" % (group, n, " / ".join(sorted(ks))))
     w("")
     w("| file | attribute | kind |")
     w("| --- | --- | --- |")
@@ -683,6 +709,8 @@ def write_readme(kinds, own, cross, damage_rows, sizes):
     w("")
     w("Made by `scripts/damage.py` into a temporary directory (not kept), then verified by Keras 3")
     w("against the undamaged model's reference (error lines as in the table above):")
+    w("(`training_config` and `metadata` damage is not seen by a `compile=False` load; the")
+    w("`metadata.json` of these models holds no integers.)")
     w("")
     w("| dir | source | mode | part | damage.py | Keras 3 |")
     w("| --- | --- | --- | --- | --- | --- |")
