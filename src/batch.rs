@@ -11,7 +11,7 @@ use anyhow::{Result, anyhow};
 
 use crate::config::{Config, Discovery};
 use crate::exit::ExitStatus;
-use crate::lint::{self, FixMode, ModelReport};
+use crate::lint::{self, FixMode, ModelReport, Skipped};
 use crate::paths;
 use crate::report::{self, Format, Record};
 use crate::rules::Settings;
@@ -97,7 +97,13 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
         let config = discovery.for_path(path).map_err(|e| anyhow!("{e}"))?;
         let settings = settings_for(&config, options, &mut settings_cache)?;
         totals.models += 1;
-        let result = lint::process(path, &settings, &options.mode);
+        let mut result = lint::process(path, &settings, &options.mode, waiting.is_empty());
+        if matches!(result, Err(Skipped::Busy)) {
+            // Another run is fixing this model: release our own pending locks, then wait.
+            commit_and_report(&mut waiting, &mut totals, options, &mut out, &mut all_records)?;
+            waiting_bytes = 0;
+            result = lint::process(path, &settings, &options.mode, true);
+        }
         if progress {
             eprint!("\r\x1b[2K");
         }
@@ -117,8 +123,12 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
                 }
                 emit(model_report, &mut totals, options, &mut out, &mut all_records)?;
             }
-            Err(message) => {
+            Err(Skipped::Failed(message)) => {
                 eprintln!("error: {message}");
+                totals.errors += 1;
+            }
+            Err(Skipped::Busy) => {
+                eprintln!("error: {}: locked by another kerasfix", paths::display(path));
                 totals.errors += 1;
             }
         }

@@ -14,6 +14,12 @@ use crate::paths;
 
 pub fn run(args: &SetArgs) -> Result<ExitStatus> {
     let shown = paths::display(&args.model);
+    // Held until the write is done, so a concurrent fix cannot interleave with this edit.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(container::lock_model(&args.model, true).map_err(|e| anyhow!("{shown}: {e}"))?)
+    };
     let opened = open_part(&args.model, args.part)?;
     let text = opened.text();
     let part = opened.part_name();

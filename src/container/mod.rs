@@ -17,7 +17,7 @@ mod zipsplice;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use atomic::{WriteOptions, WriteReport};
+pub use atomic::{ModelLock, WriteOptions, WriteReport, lock_model};
 pub use h5attr::{Padding, StringStorage};
 
 /// Largest JSON part the tool will read (after decompression), so a zip bomb or a runaway
