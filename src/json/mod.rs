@@ -8,6 +8,7 @@
 
 mod edit;
 mod node;
+mod patch;
 mod pointer;
 mod render;
 mod scan;
@@ -16,6 +17,10 @@ pub use edit::{
     Edit, EditError, apply_edits, insert_element, insert_member, remove_element, remove_member, replace_value,
 };
 pub use node::{DuplicateKey, Member, Node, Number, Value};
+pub use patch::{
+    Operation, OperationError, PatchDocumentError, PatchValue, apply_operation, apply_patch, diff,
+    parse_patch, values_equal,
+};
 pub use pointer::{Pointer, PointerError};
 pub use render::{compact_python, pretty, quote_python};
 pub use scan::{MAX_DEPTH, ParseError, parse};
