@@ -52,40 +52,38 @@ impl Stamp {
     }
 }
 
-/// An advisory lock (`flock`) on a model, held from before it is read until its replacement is
-/// renamed into place, so two kerasfix runs over the same tree never both fix one file from
-/// the same original (the second waits, then reads the first one's result).
+/// An advisory lock (`flock`) held from before a model is read until its replacement is renamed
+/// into place, so two kerasfix runs over the same tree never both fix one file from the same
+/// original (the second waits, then reads the first one's result).
+///
+/// The lock is on the directory that holds the model (an unzipped archive: the archive
+/// directory itself), not on the model file: libhdf5 takes its own `flock` on every file it
+/// opens, and a lock of ours on the same file would make our own read of it fail. Directories
+/// are never replaced by a rename, so the lock always guards the live name.
 #[derive(Debug)]
 pub struct ModelLock {
-    _file: File,
+    _dir: File,
 }
 
-/// Takes the lock on the model at `path` (file or unzipped-archive directory), waiting for
-/// another kerasfix that holds it. If the file was replaced while waiting, the lock is taken
-/// again on the new file, since a lock on the old inode protects nothing.
+/// Takes the lock for the model at `path`, waiting for another kerasfix that holds it.
 ///
 /// With `wait` false, returns an error of kind `WouldBlock` instead of waiting, so a batch that
 /// holds other locks can release them first (two runs holding locks while waiting for each
 /// other's would deadlock).
 pub fn lock_model(path: &Path, wait: bool) -> io::Result<ModelLock> {
     use std::os::fd::AsRawFd;
-    use std::os::unix::fs::MetadataExt;
+    let real = resolve(path)?;
+    let dir = if real.is_dir() { real } else { parent_dir(&real) };
+    let handle = File::open(&dir)?;
     let operation = if wait { libc::LOCK_EX } else { libc::LOCK_EX | libc::LOCK_NB };
     loop {
-        let real = resolve(path)?;
-        let file = File::open(&real)?;
         // SAFETY: a valid open descriptor; flock only takes an advisory lock on it.
-        if unsafe { libc::flock(file.as_raw_fd(), operation) } != 0 {
-            let error = io::Error::last_os_error();
-            if error.kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
-            return Err(error);
+        if unsafe { libc::flock(handle.as_raw_fd(), operation) } == 0 {
+            return Ok(ModelLock { _dir: handle });
         }
-        let held = file.metadata()?;
-        let current = fs::metadata(&real)?;
-        if held.ino() == current.ino() && held.dev() == current.dev() {
-            return Ok(ModelLock { _file: file });
+        let error = io::Error::last_os_error();
+        if error.kind() != io::ErrorKind::Interrupted {
+            return Err(error);
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The code table: every rule's stable code, name, summary, documentation and fix
 //! availability in one place, so that selection, `kerasfix rule CODE` and the docs agree.
 
-use super::{int001, int002, int003, int004, int005, int006};
+use super::{compat, int001, int002, int003, int004, int005, int006};
 
 /// Whether a rule's findings come with a fix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,8 +59,36 @@ impl Severity {
     }
 }
 
-static RULES: &[RuleInfo] =
-    &[int001::INFO, int002::INFO, int003::INFO, int004::INFO, int005::INFO, int006::INFO];
+static RULES: &[RuleInfo] = &[
+    int001::INFO,
+    int002::INFO,
+    int003::INFO,
+    int004::INFO,
+    int005::INFO,
+    int006::INFO,
+    compat::depthwise_groups::INFO,
+    compat::rnn_time_major::INFO,
+    compat::embedding_input_length::INFO,
+    compat::mha_build_shapes::INFO,
+    compat::layer_batch_input_shape::INFO,
+    compat::axis_list::INFO,
+    compat::module_for_keras3::INFO,
+    compat::mixed_precision_policy::INFO,
+    compat::tf_op_lambda::INFO,
+    compat::batch_shape::INFO,
+    compat::dtype_policy::INFO,
+    compat::module_for_tf_keras::INFO,
+    compat::tensor_nodes::INFO,
+    compat::initializer_axes::INFO,
+    compat::quantization_config::INFO,
+    compat::keras3_only_args::INFO,
+    compat::functional_class_name::INFO,
+    super::security::SEC001,
+    super::security::SEC002,
+    super::security::SEC003,
+    super::security::SEC004,
+    super::security::SEC005,
+];
 
 /// Every rule, in code order.
 pub fn all_rules() -> &'static [RuleInfo] {

@@ -6,6 +6,7 @@
 
 mod analyze;
 mod codes;
+mod compat;
 mod driver;
 mod int001;
 mod int002;
@@ -14,6 +15,7 @@ mod int004;
 mod int005;
 mod int006;
 mod pyrepr;
+mod security;
 mod selection;
 
 pub use codes::{FixAvailability, RuleInfo, Severity, all_rules, rule};
@@ -102,7 +104,7 @@ type DocumentCheck = fn(&Document<'_>) -> Vec<Finding>;
 
 /// Every document-level rule, in code order. New rule families register here and in the code
 /// table (`codes.rs`).
-const DOCUMENT_CHECKS: &[DocumentCheck] = &[];
+const DOCUMENT_CHECKS: &[DocumentCheck] = &[compat::check, security::check];
 
 type RuleCheck = fn(&analyze::Verdict, &Site<'_>, &[u8]) -> Option<Finding>;
 

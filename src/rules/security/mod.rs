@@ -1,0 +1,91 @@
+//! Security rules (`SEC001`...) for deploy gates: what in a saved model makes Keras run code,
+//! import modules or call functions that the model file chose.
+//!
+//! One walk of the document ([`crate::schema::walk`], which reaches layers in nested models and
+//! wrappers as well as initializers, regularizers, constraints, activations, losses and
+//! metrics) hands every serialized object to each rule. The rules only read JSON: nothing is
+//! base64-decoded beyond a length count, unmarshalled, imported or executed.
+
+mod bytecode;
+mod modules;
+mod names;
+mod sec001;
+mod sec002;
+mod sec003;
+mod sec004;
+mod sec005;
+
+pub(super) use sec001::INFO as SEC001;
+pub(super) use sec002::INFO as SEC002;
+pub(super) use sec003::INFO as SEC003;
+pub(super) use sec004::INFO as SEC004;
+pub(super) use sec005::INFO as SEC005;
+
+use crate::json::{Node, Pointer};
+use crate::schema::{PartKind, Visit, walk};
+
+use super::RuleInfo;
+use super::{Document, Finding};
+
+/// A rule's look at one serialized object; findings go to `out`.
+type VisitCheck = fn(&Visit<'_, '_>, &[u8], &mut Vec<Finding>);
+
+/// Every security rule, in code order.
+const CHECKS: &[VisitCheck] = &[sec001::check, sec002::check, sec003::check, sec004::check, sec005::check];
+
+/// All security findings in one document (the caller filters by selection).
+pub(super) fn check(document: &Document<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    // metadata.json holds only `keras_version` and `date_saved`.
+    if document.part == PartKind::Metadata {
+        return out;
+    }
+    walk(document.root, &mut |visit| {
+        for check in CHECKS {
+            check(visit, document.src, &mut out);
+        }
+    });
+    out
+}
+
+/// A finding at `node` (reached by `pointer`); security rules have no fixes.
+fn finding(info: &'static RuleInfo, node: &Node, pointer: &Pointer, src: &[u8], message: String) -> Finding {
+    Finding {
+        code: info.code,
+        name: info.name,
+        pointer: pointer.to_string(),
+        message,
+        old: String::from_utf8_lossy(node.raw(src)).into_owned(),
+        fix: None,
+        severity: info.severity,
+    }
+}
+
+/// `node` and its pointer, when `object` has a member `key`.
+fn member<'a>(object: &'a Node, base: &Pointer, key: &str) -> Option<(&'a Node, Pointer)> {
+    object.get(key).map(|node| (node, base.child(key)))
+}
+
+/// Where an object sits, for messages: "in `kernel_initializer` of layer `outer > mid > dense`",
+/// or "layer `outer > mid > dense`" for a layer itself.
+fn location(visit: &Visit<'_, '_>) -> String {
+    let layers = if visit.path.is_empty() { String::from("(top level)") } else { visit.path.join(" > ") };
+    match visit.role {
+        crate::schema::Role::Layer => format!("layer `{layers}`"),
+        crate::schema::Role::Object => {
+            let key = field_name(visit.pointer);
+            format!("`{key}` of `{layers}`")
+        }
+    }
+}
+
+/// The config field an object is stored under: the last non-index token of its pointer
+/// (`kernel_initializer`, `metrics` for `/compile_config/metrics/1`).
+fn field_name(pointer: &Pointer) -> &str {
+    pointer
+        .tokens()
+        .iter()
+        .rev()
+        .find(|t| !t.bytes().all(|b| b.is_ascii_digit()))
+        .map_or("(root)", String::as_str)
+}
