@@ -40,7 +40,7 @@ No automatic fix.",
 
 /// The op-layer classes of tf_keras/src/layers/core/tf_op_layer.py and the config field that
 /// names what each calls.
-const OP_LAYERS: &[(&str, &str)] = &[
+pub(super) const OP_LAYERS: &[(&str, &str)] = &[
     ("TFOpLambda", "function"),
     ("SlicingOpLambda", "function"),
     ("ClassMethod", "method_name"),

@@ -6,6 +6,7 @@ use crate::schema::{Role, Visit, is_known};
 
 use super::modules::{foreign, is_core_keras_module, is_keras_module};
 use super::names::{KERAS_BUILTIN_FUNCTIONS, contains};
+use super::sec004::OP_LAYERS;
 use super::{Finding, finding, location, member};
 use crate::rules::{FixAvailability, RuleInfo, Severity};
 
@@ -53,7 +54,8 @@ pub(super) fn check(visit: &Visit<'_, '_>, src: &[u8], out: &mut Vec<Finding>) {
     if class.starts_with("__") && class.ends_with("__") {
         return;
     }
-    if foreign(visit.object, class).is_some() {
+    // Op layers are tf-keras built-ins (SEC004's), missing from the layer tables.
+    if foreign(visit.object, class).is_some() || OP_LAYERS.iter().any(|(op, _)| *op == class) {
         return;
     }
     let Some((key, why)) = custom(visit) else { return };
