@@ -6,13 +6,21 @@ mod common;
 use common::*;
 use std::ffi::OsStr;
 
-/// The parts of `model` as h5py / zipfile read them, decoded from tests/py/parts.py.
-fn parts_by_python(model: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let out = py(&py_helper("parts.py"), &[model.as_os_str()]);
-    assert!(out.status.success(), "parts.py failed on {}: {}", model.display(), stderr(&out));
+/// The parts of every model as h5py / zipfile read them, from one tests/py/parts.py run.
+fn parts_by_python(models: &[std::path::PathBuf]) -> Vec<(std::path::PathBuf, String, Vec<u8>)> {
+    let args: Vec<&OsStr> = models.iter().map(|m| m.as_os_str()).collect();
+    let out = py(&py_helper("parts.py"), &args);
+    assert!(out.status.success(), "parts.py failed: {}", stderr(&out));
     let map: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(&out.stdout).expect("parts.py JSON");
-    map.into_iter().map(|(name, b64)| (name, base64_decode(b64.as_str().expect("string")))).collect()
+    let mut found = Vec::new();
+    for model in models {
+        let parts = map[&model.to_string_lossy().into_owned()].as_object().expect("parts of a model");
+        for (name, b64) in parts {
+            found.push((model.clone(), name.clone(), base64_decode(b64.as_str().expect("string"))));
+        }
+    }
+    found
 }
 
 fn base64_decode(text: &str) -> Vec<u8> {
@@ -41,54 +49,51 @@ fn part_arg(name: &str) -> &'static str {
 
 #[test]
 fn raw_prints_exactly_the_stored_bytes_for_every_model() {
-    let mut checked = 0;
-    for model in models() {
-        for (name, stored) in parts_by_python(&model) {
-            let out = kerasfix([
-                OsStr::new("show"),
-                OsStr::new("--raw"),
-                OsStr::new("--part"),
-                OsStr::new(part_arg(&name)),
-                model.as_os_str(),
-            ]);
-            assert!(out.status.success(), "{} {name}: {}", model.display(), stderr(&out));
-            assert_eq!(out.stdout, stored, "{} {name}: --raw differs from the stored bytes", model.display());
-            checked += 1;
-        }
+    let all = parts_by_python(&models());
+    for (model, name, stored) in &all {
+        let out = kerasfix([
+            OsStr::new("show"),
+            OsStr::new("--raw"),
+            OsStr::new("--part"),
+            OsStr::new(part_arg(name)),
+            model.as_os_str(),
+        ]);
+        assert!(out.status.success(), "{} {name}: {}", model.display(), stderr(&out));
+        assert_eq!(&out.stdout, stored, "{} {name}: --raw differs from the stored bytes", model.display());
     }
-    assert!(checked >= 20, "only {checked} parts checked");
+    assert!(all.len() >= 60, "only {} parts checked", all.len());
 }
 
 #[test]
 fn json_output_equals_what_python_reads_for_every_model() {
-    let script = py_helper("json_equal.py");
-    let mut checked = 0;
-    for model in models() {
-        for (name, _) in parts_by_python(&model) {
-            let out = kerasfix([
-                OsStr::new("show"),
-                OsStr::new("--json"),
-                OsStr::new("--part"),
-                OsStr::new(part_arg(&name)),
-                model.as_os_str(),
-            ]);
-            assert!(out.status.success(), "{} {name}: {}", model.display(), stderr(&out));
-            let pretty =
-                std::env::temp_dir().join(format!("kerasfix-show-{}-{checked}.json", std::process::id()));
-            std::fs::write(&pretty, &out.stdout).expect("write");
-            let cmp = py(&script, &[model.as_os_str(), OsStr::new(&name), pretty.as_os_str()]);
-            let _ = std::fs::remove_file(&pretty);
-            assert!(
-                cmp.status.success(),
-                "{} {name}: --json differs: {}{}",
-                model.display(),
-                stdout(&cmp),
-                stderr(&cmp)
-            );
-            checked += 1;
-        }
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let mut manifest = String::new();
+    let all = parts_by_python(&models());
+    for (index, (model, name, _)) in all.iter().enumerate() {
+        let out = kerasfix([
+            OsStr::new("show"),
+            OsStr::new("--json"),
+            OsStr::new("--part"),
+            OsStr::new(part_arg(name)),
+            model.as_os_str(),
+        ]);
+        assert!(out.status.success(), "{} {name}: {}", model.display(), stderr(&out));
+        let pretty = scratch.path().join(format!("{index}.json"));
+        std::fs::write(&pretty, &out.stdout).expect("write");
+        manifest.push_str(&format!("{}\t{name}\t{}\n", model.display(), pretty.display()));
     }
-    assert!(checked >= 20, "only {checked} parts checked");
+    let mut child = std::process::Command::new(python())
+        .arg(py_helper("json_equal.py"))
+        .arg("--many")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python");
+    use std::io::Write;
+    child.stdin.take().expect("stdin").write_all(manifest.as_bytes()).expect("write manifest");
+    let cmp = child.wait_with_output().expect("wait");
+    assert!(cmp.status.success(), "--json differs from Python's reading:\n{}", stdout(&cmp));
+    assert!(all.len() >= 60, "only {} parts checked", all.len());
 }
 
 #[test]

@@ -2,6 +2,7 @@
 of model ARG1 as h5py / zipfile read it. NaN compares equal to NaN.
 
 Usage: json_equal.py MODEL PART PRETTY_FILE
+       json_equal.py --many < lines of "MODEL<TAB>PART<TAB>PRETTY_FILE"  (prints the differing ones)
 """
 import json, math, sys
 
@@ -20,9 +21,17 @@ def same(a, b):
     return a == b
 
 
-model, part, pretty = sys.argv[1:4]
-stored = json.loads(parts(model)[part])
-shown = json.loads(open(pretty, "rb").read())
-if not same(stored, shown):
+def equal(model, part, pretty):
+    stored = json.loads(parts(model)[part])
+    shown = json.loads(open(pretty, "rb").read())
+    return same(stored, shown)
+
+
+if sys.argv[1] == "--many":
+    bad = [line for line in sys.stdin.read().splitlines() if line and not equal(*line.split("\t"))]
+    for line in bad:
+        print("differs:", line)
+    sys.exit(1 if bad else 0)
+if not equal(*sys.argv[1:4]):
     print("differs")
     sys.exit(1)

@@ -1,7 +1,7 @@
 """Reads a saved model's embedded JSON parts the way Keras does (h5py / zipfile), independently
 of kerasfix, and prints {part_name: base64 of the exact bytes} as JSON.
 
-Usage: parts.py MODEL
+Usage: parts.py MODEL...   (with several models: {model: {part: base64}})
 """
 import base64, json, os, sys, zipfile
 
@@ -33,5 +33,12 @@ def parts(path):
     return out
 
 
+def encoded(path):
+    return {k: base64.b64encode(v).decode() for k, v in parts(path).items()}
+
+
 if __name__ == "__main__":
-    print(json.dumps({k: base64.b64encode(v).decode() for k, v in parts(sys.argv[1]).items()}))
+    if len(sys.argv) == 2:
+        print(json.dumps(encoded(sys.argv[1])))
+    else:
+        print(json.dumps({m: encoded(m) for m in sys.argv[1:]}))
