@@ -2,7 +2,7 @@
 //! installed beside the model.
 
 use crate::json::Node;
-use crate::schema::{Role, Visit, is_known};
+use crate::schema::{Visit, is_known};
 
 use super::modules::{foreign, is_core_keras_module, is_keras_module};
 use super::names::{KERAS_BUILTIN_FUNCTIONS, contains};
@@ -24,9 +24,10 @@ initializers, activations, losses and metrics alike:
 - a function serialized by name that is not one of Keras's built-in activations, losses,
   metrics, initializers, regularizers, constraints or optimizers (`\"config\":
   \"mw>scaled_relu\"`, or an unregistered `\"add_one\"`);
-- a class Keras 3 saved with `\"module\": null` (defined in a script's `__main__`);
-- in a layer position without a `module` (legacy `.h5`), a class kerasfix's layer tables do
-  not know.
+- a class Keras 3 saved with `\"module\": null` (defined in a script's `__main__`).
+
+Not detected: an unregistered custom class in a legacy `.h5` (a plain `\"class_name\":
+\"MyLayer\"`, no `module`), which looks like any Keras class kerasfix has no table for.
 
 Objects that reference a module outside Keras are SEC003's and not repeated here. The finding
 points at the name Keras resolves (`registered_name`, `class_name` or the function name).
@@ -96,8 +97,8 @@ fn custom(visit: &Visit<'_, '_>) -> Option<(&'static str, &'static str)> {
     if module_member.is_some_and(Node::is_null) {
         return Some(("class_name", "a class saved without a module (defined in `__main__`)"));
     }
-    if module_member.is_none() && visit.role == Role::Layer && !is_known(class) {
-        return Some(("class_name", "a layer class Keras does not provide"));
-    }
+    // An unregistered class in a legacy `.h5` (no `module`, no `>`) is not flagged: kerasfix's
+    // layer tables list classes with integer fields, not every Keras operation (`NotEqual`),
+    // so "unknown to the tables" is not "unknown to Keras".
     None
 }
