@@ -95,7 +95,7 @@ pub(super) fn summarize(text: &str) -> Summary {
     let padding = chars.iter().rev().take_while(|&&b| b == b'=').count();
     let body = &chars[..chars.len() - padding];
     let valid = !chars.is_empty()
-        && chars.len() % 4 == 0
+        && chars.len().is_multiple_of(4)
         && padding <= 2
         && body.iter().all(|&b| sextet(b).is_some());
     let bytes = valid.then(|| chars.len() / 4 * 3 - padding);
