@@ -23,7 +23,10 @@ fn prefixes_and_specificity() {
     assert_eq!(sel(&["INT003"], &["INT"]), Ok(vec!["INT003"]));
     assert_eq!(sel(&["INT001"], &["INT001"]), Ok(vec![]));
     assert_eq!(sel(&["INT001", "INT002"], &[]), Ok(vec!["INT001", "INT002"]));
-    assert_eq!(sel(&[], &["INT00"]), Ok(vec![]));
+    // Ignoring a family leaves exactly the other families.
+    let others: Vec<&str> = all_rules().iter().map(|r| r.code).filter(|c| !c.starts_with("INT00")).collect();
+    assert_eq!(sel(&[], &["INT00"]), Ok(others));
+    assert_eq!(sel(&["SEC"], &["SEC005"]), Ok(vec!["SEC001", "SEC002", "SEC003", "SEC004"]));
 }
 
 #[test]
@@ -42,8 +45,14 @@ fn unknown_selectors_are_errors() {
 fn code_table_is_consistent() {
     let rules = all_rules();
     for (i, r) in rules.iter().enumerate() {
-        assert!(r.code.starts_with("INT") && r.code.len() == 6, "{}", r.code);
-        assert!(r.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{}", r.name);
+        let family = r.code.trim_end_matches(|c: char| c.is_ascii_digit());
+        assert!(["INT", "K", "TFK", "SEC"].contains(&family), "{}: unknown family", r.code);
+        assert!(r.code.len() - family.len() == 3, "{}: three digits after the family", r.code);
+        assert!(
+            r.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "{}",
+            r.name
+        );
         assert!(r.doc.contains("## What it does") && r.doc.contains("## Fix safety"), "{}", r.code);
         assert!(rules[..i].iter().all(|o| o.code != r.code && o.name != r.name));
         assert_eq!(rule(r.code).map(|x| x.code), Some(r.code));

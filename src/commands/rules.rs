@@ -10,13 +10,14 @@ use crate::rules;
 pub fn list() -> Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     let width = rules::all_rules().iter().map(|r| r.name.len()).max().unwrap_or(0);
-    writeln!(out, "{:7}  {:width$}  {:9}  summary", "code", "name", "fix")?;
+    writeln!(out, "{:7}  {:width$}  {:8}  {:9}  summary", "code", "name", "severity", "fix")?;
     for rule in rules::all_rules() {
         writeln!(
             out,
-            "{:7}  {:width$}  {:9}  {}",
+            "{:7}  {:width$}  {:8}  {:9}  {}",
             rule.code,
             rule.name,
+            rule.severity.as_str(),
             rule.fix_availability.as_str(),
             rule.summary
         )?;
@@ -28,7 +29,12 @@ pub fn explain(code: &str) -> Result<ExitStatus> {
     let rule = rules::rule(code).ok_or_else(|| anyhow!("unknown rule `{code}` (see `kerasfix rules`)"))?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "# {} ({})\n", rule.name, rule.code)?;
-    writeln!(out, "Fix is {} available.\n", rule.fix_availability.as_str())?;
+    writeln!(
+        out,
+        "Severity: {}. Fix is {} available.\n",
+        rule.severity.as_str(),
+        rule.fix_availability.as_str()
+    )?;
     writeln!(out, "{}", rule.doc.trim_end())?;
     Ok(ExitStatus::Success)
 }
