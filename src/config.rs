@@ -23,6 +23,9 @@ pub struct FileConfig {
     pub extend_integer_fields: Option<Vec<String>>,
     /// Where the models must load (`keras3` or `tf-keras`), as `--target`.
     pub target: Option<crate::cli::Target>,
+    /// Python packages of your own custom objects (`my_company.layers`): referenced from a model
+    /// they are reported as custom objects (SEC005, info), not as foreign modules (SEC003).
+    pub allowed_modules: Option<Vec<String>>,
 }
 
 /// A configuration and the file it came from.

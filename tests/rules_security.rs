@@ -271,3 +271,21 @@ fn what_keras_writes_itself_is_not_flagged() {
     assert_eq!(check_text(PartKind::ModelConfig, text), []);
     assert_eq!(check_text(PartKind::Metadata, r#"{"module": "os", "class_name": "system"}"#), []);
 }
+
+#[test]
+fn allowed_modules_turn_a_foreign_reference_into_a_custom_object() {
+    let text = br#"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"module": "my_company.layers", "class_name": "Router", "config": {"name": "router", "num_experts": 4}, "registered_name": null}]}}"#;
+    let root = json::parse(text).expect("json");
+    let codes = |settings: &Settings| -> Vec<&'static str> {
+        rules::check(PartKind::ModelConfig, text, &root, settings).iter().map(|f| f.code).collect()
+    };
+    let mut settings = sec_settings();
+    assert!(codes(&settings).contains(&"SEC003"), "{:?}", codes(&settings));
+    settings.allowed_modules = vec!["my_company".to_string()];
+    let allowed = codes(&settings);
+    assert!(!allowed.contains(&"SEC003"), "{allowed:?}");
+    assert!(allowed.contains(&"SEC005"), "the class is still code that must ship: {allowed:?}");
+    // A package prefix matches whole components only.
+    settings.allowed_modules = vec!["my_comp".to_string()];
+    assert!(codes(&settings).contains(&"SEC003"));
+}

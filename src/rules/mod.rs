@@ -36,6 +36,9 @@ pub struct Settings {
     pub extend_integer_fields: Vec<String>,
     /// The library the models must load in (`--target`); cross-version rules apply only then.
     pub target: Option<crate::cli::Target>,
+    /// Packages of the user's own code (`allowed-modules`): a `module` under one of them is a
+    /// custom object (SEC005), not a foreign reference (SEC003).
+    pub allowed_modules: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -55,7 +58,7 @@ impl Settings {
     ) -> Result<Settings, SettingsError> {
         let selection = Selection::new(select, ignore)?;
         parse_extra_fields(&extend_integer_fields)?;
-        Ok(Settings { selection, extend_integer_fields, target: None })
+        Ok(Settings { selection, extend_integer_fields, target: None, allowed_modules: Vec::new() })
     }
 }
 

@@ -28,7 +28,7 @@ use super::RuleInfo;
 use super::{Document, Finding};
 
 /// A rule's look at one serialized object; findings go to `out`.
-type VisitCheck = fn(&Visit<'_, '_>, &[u8], &mut Vec<Finding>);
+type VisitCheck = fn(&Visit<'_, '_>, &Document<'_>, &mut Vec<Finding>);
 
 /// Every security rule, in code order.
 const CHECKS: &[VisitCheck] = &[sec001::check, sec002::check, sec003::check, sec004::check, sec005::check];
@@ -42,7 +42,7 @@ pub(super) fn check(document: &Document<'_>) -> Vec<Finding> {
     }
     walk(document.root, &mut |visit| {
         for check in CHECKS {
-            check(visit, document.src, &mut out);
+            check(visit, document, &mut out);
         }
     });
     out

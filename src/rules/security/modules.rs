@@ -37,11 +37,12 @@ pub(super) struct Foreign<'a> {
 }
 
 /// The foreign reference `object` makes through its `module` member, if any. `class_name` is
-/// the object's class as the walker read it.
-pub(super) fn foreign<'a>(object: &'a Node, class_name: &'a str) -> Option<Foreign<'a>> {
+/// the object's class as the walker read it; `allowed` are the user's own packages
+/// (`allowed-modules` in the configuration), whose classes are custom objects, not threats.
+pub(super) fn foreign<'a>(object: &'a Node, class_name: &'a str, allowed: &[String]) -> Option<Foreign<'a>> {
     let module = object.get("module")?.as_str()?;
     let name = referenced_name(object, class_name);
-    if is_keras_module(module) {
+    if is_keras_module(module) || allowed.iter().any(|package| in_package(module, package)) {
         return None;
     }
     // TypeSpecs are the one place Keras writes a TensorFlow module itself
@@ -92,7 +93,7 @@ mod tests {
     fn verdict(text: &str) -> Option<(String, String)> {
         let root = crate::json::parse(text.as_bytes()).expect("json");
         let class = root.get("class_name").and_then(Node::as_str).unwrap_or("");
-        foreign(&root, class).map(|f| (f.module.to_owned(), f.name.to_owned()))
+        foreign(&root, class, &[]).map(|f| (f.module.to_owned(), f.name.to_owned()))
     }
 
     #[test]

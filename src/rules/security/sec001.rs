@@ -5,6 +5,7 @@ use crate::schema::Visit;
 
 use super::bytecode::{blobs, summarize};
 use super::{Finding, finding, location};
+use crate::rules::Document;
 use crate::rules::{FixAvailability, RuleInfo, Severity};
 
 pub(in crate::rules) const INFO: RuleInfo = RuleInfo {
@@ -43,7 +44,8 @@ No automatic fix: the computation cannot be recovered without running the code."
     severity: Severity::Error,
 };
 
-pub(super) fn check(visit: &Visit<'_, '_>, src: &[u8], out: &mut Vec<Finding>) {
+pub(super) fn check(visit: &Visit<'_, '_>, document: &Document<'_>, out: &mut Vec<Finding>) {
+    let src = document.src;
     for blob in blobs(visit) {
         let summary = summarize(blob.text);
         let size = match summary.bytes {

@@ -6,6 +6,7 @@ use crate::schema::{Role, Visit};
 
 use super::bytecode::blobs;
 use super::{Finding, finding, location, member};
+use crate::rules::Document;
 use crate::rules::{FixAvailability, RuleInfo, Severity};
 
 pub(in crate::rules) const INFO: RuleInfo = RuleInfo {
@@ -40,7 +41,8 @@ No automatic fix.",
     severity: Severity::Warning,
 };
 
-pub(super) fn check(visit: &Visit<'_, '_>, src: &[u8], out: &mut Vec<Finding>) {
+pub(super) fn check(visit: &Visit<'_, '_>, document: &Document<'_>, out: &mut Vec<Finding>) {
+    let src = document.src;
     if visit.class_name != "Lambda" || visit.role != Role::Layer {
         return;
     }

@@ -5,6 +5,7 @@ use crate::schema::Visit;
 
 use super::modules::foreign;
 use super::{Finding, finding, location, member};
+use crate::rules::Document;
 use crate::rules::{FixAvailability, RuleInfo, Severity};
 
 pub(in crate::rules) const INFO: RuleInfo = RuleInfo {
@@ -54,8 +55,11 @@ No automatic fix: what the object should have been is unknown.",
     severity: Severity::Error,
 };
 
-pub(super) fn check(visit: &Visit<'_, '_>, src: &[u8], out: &mut Vec<Finding>) {
-    let Some(reference) = foreign(visit.object, visit.class_name) else { return };
+pub(super) fn check(visit: &Visit<'_, '_>, document: &Document<'_>, out: &mut Vec<Finding>) {
+    let src = document.src;
+    let Some(reference) = foreign(visit.object, visit.class_name, &document.settings.allowed_modules) else {
+        return;
+    };
     let Some((node, pointer)) = member(visit.object, visit.pointer, "module") else { return };
     let message = format!(
         "{} references `{}` from module `{}`, outside Keras: tf-keras and Keras < 3.9 import it while loading",

@@ -5,6 +5,7 @@ use crate::json::Node;
 use crate::schema::{Role, Visit};
 
 use super::{Finding, finding, location, member};
+use crate::rules::Document;
 use crate::rules::{FixAvailability, RuleInfo, Severity};
 
 pub(in crate::rules) const INFO: RuleInfo = RuleInfo {
@@ -48,7 +49,8 @@ pub(super) const OP_LAYERS: &[(&str, &str)] = &[
     ("InstanceProperty", "attr_name"),
 ];
 
-pub(super) fn check(visit: &Visit<'_, '_>, src: &[u8], out: &mut Vec<Finding>) {
+pub(super) fn check(visit: &Visit<'_, '_>, document: &Document<'_>, out: &mut Vec<Finding>) {
+    let src = document.src;
     if visit.role != Role::Layer {
         return;
     }

@@ -8,6 +8,7 @@ use super::modules::{foreign, is_core_keras_module, is_keras_module};
 use super::names::{KERAS_BUILTIN_FUNCTIONS, contains};
 use super::sec004::OP_LAYERS;
 use super::{Finding, finding, location, member};
+use crate::rules::Document;
 use crate::rules::{FixAvailability, RuleInfo, Severity};
 
 pub(in crate::rules) const INFO: RuleInfo = RuleInfo {
@@ -49,14 +50,17 @@ No automatic fix.",
     severity: Severity::Info,
 };
 
-pub(super) fn check(visit: &Visit<'_, '_>, src: &[u8], out: &mut Vec<Finding>) {
+pub(super) fn check(visit: &Visit<'_, '_>, document: &Document<'_>, out: &mut Vec<Finding>) {
+    let src = document.src;
     let class = visit.class_name;
     // Keras's own special objects (`__keras_tensor__`, `__tuple__`, ...); `__lambda__` is SEC001's.
     if class.starts_with("__") && class.ends_with("__") {
         return;
     }
     // Op layers are tf-keras built-ins (SEC004's), missing from the layer tables.
-    if foreign(visit.object, class).is_some() || OP_LAYERS.iter().any(|(op, _)| *op == class) {
+    if foreign(visit.object, class, &document.settings.allowed_modules).is_some()
+        || OP_LAYERS.iter().any(|(op, _)| *op == class)
+    {
         return;
     }
     let Some((key, why)) = custom(visit) else { return };
@@ -96,6 +100,11 @@ fn custom(visit: &Visit<'_, '_>) -> Option<(&'static str, &'static str)> {
     }
     if module_member.is_some_and(Node::is_null) {
         return Some(("class_name", "a class saved without a module (defined in `__main__`)"));
+    }
+    // A module outside Keras that the user declared their own (`allowed-modules`); SEC003
+    // reports the ones not declared.
+    if module.is_some_and(|m| !is_keras_module(m)) && !class.starts_with("__") {
+        return Some(("module", "a class from your own package (`allowed-modules`)"));
     }
     // An unregistered class in a legacy `.h5` (no `module`, no `>`) is not flagged: kerasfix's
     // layer tables list classes with integer fields, not every Keras operation (`NotEqual`),
