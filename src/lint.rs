@@ -111,9 +111,10 @@ fn process_locked(
     let mut updates = Vec::new();
     for (index, part) in model.parts.iter().enumerate() {
         let kind = schema_part(part.kind);
+        let root = json::parse(&part.text).map_err(|e| format!("{shown}: {}: {e}", part.name))?;
+        refuse_duplicate_keys(&root).map_err(|e| format!("{shown}: {}: {e}", part.name))?;
         match mode {
             FixMode::Check => {
-                let root = json::parse(&part.text).map_err(|e| format!("{shown}: {}: {e}", part.name))?;
                 for finding in rules::check(kind, &part.text, &root, settings) {
                     report.remaining += 1;
                     report.records.push(record(&shown, part.name, &finding, None));
@@ -146,6 +147,25 @@ fn process_locked(
             .map_err(|e| format!("{shown}: {e}; the file is unchanged"))?;
     }
     Ok(report)
+}
+
+/// Refuses a document that repeats a key in one object. Keras never writes one (it serializes
+/// Python dicts), Python's `json` silently keeps the last value, and a fix aimed at the first
+/// would change bytes Keras never reads: such text has been edited by something else, and a
+/// person should decide which value is meant.
+fn refuse_duplicate_keys(root: &json::Node) -> Result<(), String> {
+    match root.duplicate_keys().first() {
+        None => Ok(()),
+        Some(duplicate) => {
+            let object =
+                if duplicate.object.is_root() { "/".to_string() } else { duplicate.object.to_string() };
+            Err(format!(
+                "duplicate key `{}` in the object at {object} (Python keeps the last one); not checked \
+                 or fixed: remove one of them first",
+                duplicate.key
+            ))
+        }
+    }
 }
 
 /// A unified diff of the pretty-printed part before and after, so a one-value change in a

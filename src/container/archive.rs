@@ -34,6 +34,14 @@ fn open_archive(path: &Path) -> Result<ZipArchive<BufReader<File>>, ContainerErr
 /// Reads the JSON entries of a `.keras` archive.
 pub fn open(path: &Path) -> Result<Model, ContainerError> {
     let mut archive = open_archive(path)?;
+    // The zip crate indexes entries by name and keeps only one of a repeated name, so the check
+    // below could not see a second `config.json`; Python's zipfile reads the last one. Which
+    // one Keras would load is a guess, and a rewrite by name would touch both: refuse.
+    if archive.has_duplicate_names() {
+        return Err(ContainerError::Zip(
+            "two entries share a name; refusing to guess which one Keras reads".into(),
+        ));
+    }
     let mut parts: Vec<Part> = Vec::new();
     let mut weights_entry = None;
     for index in 0..archive.len() {

@@ -13,7 +13,7 @@ use hdf5_sys::h5i::hid_t;
 
 use super::atomic::{self, Pending, Temp, WriteOptions};
 use super::h5attr::{self, StringAttr};
-use super::{ContainerError, Format, Model, ModelKind, Part, PartKind, PartStorage};
+use super::{ContainerError, Format, MAX_JSON_BYTES, Model, ModelKind, Part, PartKind, PartStorage};
 
 /// The JSON attributes Keras writes at the root, with what they hold.
 const JSON_ATTRS: [(&str, PartKind); 2] =
@@ -27,7 +27,23 @@ fn hdf5_error(err: hdf5_metno::Error) -> ContainerError {
 }
 
 pub(crate) fn open_file(path: &Path) -> Result<File, ContainerError> {
-    File::open(path).map_err(hdf5_error)
+    let (name, _held) = hdf5_name(path, false)?;
+    File::open(name).map_err(hdf5_error)
+}
+
+/// A name libhdf5 can open for `path`. hdf5-metno only takes UTF-8 file names, but Unix names
+/// are bytes: for any other name the file is opened here and handed to libhdf5 as
+/// `/proc/self/fd/N`, which it re-opens as the same file. The returned handle must outlive
+/// libhdf5's open call (it may be dropped right after).
+fn hdf5_name(path: &Path, write: bool) -> Result<(String, Option<std::fs::File>), ContainerError> {
+    use std::os::fd::AsRawFd;
+    match path.to_str() {
+        Some(name) => Ok((name.to_string(), None)),
+        None => {
+            let handle = std::fs::OpenOptions::new().read(true).write(write).open(path)?;
+            Ok((format!("/proc/self/fd/{}", handle.as_raw_fd()), Some(handle)))
+        }
+    }
 }
 
 /// Reads the JSON parts and version attributes of an HDF5 model.
@@ -38,6 +54,12 @@ pub fn open(path: &Path) -> Result<Model, ContainerError> {
     for (name, kind) in JSON_ATTRS {
         if let Some(attr) = h5attr::read(root, name)? {
             let text = single_value(name, attr.values.clone())?;
+            if text.len() as u64 > MAX_JSON_BYTES {
+                return Err(ContainerError::Refused(format!(
+                    "attribute `{name}` is larger than {} MiB, kerasfix's limit for a JSON part",
+                    MAX_JSON_BYTES >> 20
+                )));
+            }
             parts.push(Part {
                 name,
                 kind,
@@ -139,7 +161,8 @@ pub fn prepare(
     // memory here, and the permission bits come along.
     std::fs::copy(&model.real_path, temp.path())?;
     {
-        let file = File::open_rw(temp.path()).map_err(hdf5_error)?;
+        let (name, _held) = hdf5_name(temp.path(), true)?;
+        let file = File::open_rw(name).map_err(hdf5_error)?;
         for &(index, text) in changed {
             let part = &model.parts[index];
             let PartStorage::H5Attr { storage, scalar } = part.storage else {

@@ -74,6 +74,8 @@ pub enum AttrError {
          object header cannot hold (HDF5 limit 64 KB); the file was left unchanged"
     )]
     TooLarge { name: String, size: usize },
+    #[error("attribute `{name}` holds {size} bytes, more than {} MiB, kerasfix's limit for a JSON part", super::MAX_JSON_BYTES >> 20)]
+    Oversized { name: String, size: u64 },
 }
 
 /// Closes an HDF5 identifier when dropped, so every early return releases what it opened.
@@ -161,6 +163,10 @@ pub fn read(location: hid_t, name: &str) -> Result<Option<StringAttr>, AttrError
                 let total = size
                     .checked_mul(count)
                     .ok_or_else(|| AttrError::Hdf5 { name: name.to_string(), action: "size the buffer" })?;
+                // Refuse before allocating: a hostile file may declare a huge fixed-length type.
+                if total as u64 > super::MAX_JSON_BYTES {
+                    return Err(AttrError::Oversized { name: name.to_string(), size: total as u64 });
+                }
                 let mut buffer = vec![0u8; total];
                 if total > 0 && H5Aread(attr.0, mem_type.0, buffer.as_mut_ptr().cast::<c_void>()) < 0 {
                     return Err(AttrError::Hdf5 { name: name.to_string(), action: "read" });

@@ -1,0 +1,130 @@
+"""Writes hostile model files for tests/hostile.rs: HDF5 and zip files that a hand-written
+writer would get wrong, built with h5py and zipfile (or raw bytes where those refuse).
+
+Usage: hostile_make.py KIND PATH [KIND PATH ...]
+
+  h5-weights-only    HDF5 with a dataset and no model_config (not an error)
+  h5-not-utf8        model_config holding bytes that are not UTF-8
+  h5-deep            model_config nested 100,000 arrays deep
+  h5-huge            model_config of 200 MB (a variable-length string)
+  h5-huge-fixed      model_config of 200 MB as a fixed-length string (dense attribute storage)
+  h5-dup-keys        model_config with a duplicated key in a layer config
+  h5-two-strings     model_config stored as an array of two strings
+  h5-int-attr        model_config stored as an integer, not a string
+  zip-bad-crc        a .keras zip whose config.json CRC is wrong
+  zip-two-configs    a .keras zip holding config.json twice
+  zip-bomb           a .keras zip whose config.json inflates to 100 MiB (past the 64 MiB cap)
+  zip-dotdot         a .keras zip whose entries are named ../config.json and ../../x
+  zip-deep           a .keras zip whose config.json is nested 100,000 levels deep
+  zip-huge           a .keras zip whose config.json is 200 MB, stored (not compressed)
+"""
+import json, struct, sys, zipfile, zlib
+
+import h5py
+import numpy as np
+
+GOOD = {
+    "class_name": "Sequential",
+    "config": {
+        "name": "seq",
+        "layers": [
+            {"class_name": "InputLayer", "config": {"batch_shape": [None, 4], "name": "in"}},
+            {"class_name": "Dense", "config": {"name": "d", "units": 3, "activation": "relu"}},
+        ],
+    },
+}
+META = json.dumps({"keras_version": "3.15.1", "date_saved": "2025-01-01@00:00:00"})
+
+
+def h5_with_config(path, value):
+    with h5py.File(path, "w") as f:
+        f.attrs["model_config"] = value
+        f.attrs["keras_version"] = "3.15.1"
+
+
+def make(kind, path):
+    if kind == "h5-weights-only":
+        with h5py.File(path, "w") as f:
+            f.create_dataset("layer/kernel", data=np.arange(12, dtype="float32").reshape(3, 4))
+    elif kind == "h5-not-utf8":
+        with h5py.File(path, "w") as f:
+            raw = b'{"class_name": "Seq\xff\xfeuential", "config": {}}'
+            f.attrs.create("model_config", np.array(raw, dtype=f"S{len(raw)}"))
+    elif kind == "h5-deep":
+        h5_with_config(path, "[" * 100_000 + "]" * 100_000)
+    elif kind == "h5-huge":
+        pad = "x" * (200 * 1024 * 1024)
+        h5_with_config(path, '{"class_name": "Sequential", "config": {"name": "' + pad + '"}}')
+    elif kind == "h5-huge-fixed":
+        raw = b'{"class_name": "Sequential", "config": {"name": "' + b"x" * (200 << 20) + b'"}}'
+        with h5py.File(path, "w", libver="latest") as f:
+            f.attrs.create("model_config", np.array(raw, dtype=f"S{len(raw)}"))
+    elif kind == "h5-dup-keys":
+        text = json.dumps(GOOD).replace('"units": 3', '"units": 3.0, "units": 3')
+        h5_with_config(path, text)
+    elif kind == "h5-two-strings":
+        with h5py.File(path, "w") as f:
+            f.attrs.create("model_config", [b"{}", b"{}"], dtype=h5py.string_dtype("ascii"))
+    elif kind == "h5-int-attr":
+        with h5py.File(path, "w") as f:
+            f.attrs["model_config"] = np.int64(7)
+    elif kind.startswith("zip-"):
+        make_zip(kind, path)
+    else:
+        sys.exit(f"unknown kind {kind}")
+
+
+def make_zip(kind, path):
+    config = json.dumps(GOOD)
+    if kind == "zip-bad-crc":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+            zf.writestr("metadata.json", META)
+            zf.writestr("config.json", config)
+        data = bytearray(open(path, "rb").read())
+        at = data.find(config.encode())
+        data[at + 20] ^= 0x01  # flip one bit inside the stored config.json: CRC no longer matches
+        open(path, "wb").write(bytes(data))
+    elif kind == "zip-two-configs":
+        import warnings
+
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("metadata.json", META)
+            zf.writestr("config.json", config)
+            zf.writestr("config.json", config.replace('"units": 3', '"units": 3.0'))
+    elif kind == "zip-bomb":
+        # 100 MiB of spaces after a valid document; deflate shrinks it to ~100 KB.
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+            zf.writestr("metadata.json", META)
+            with zf.open("config.json", "w", force_zip64=True) as entry:
+                entry.write(config.encode())
+                chunk = b" " * (1 << 20)
+                for _ in range(100):
+                    entry.write(chunk)
+    elif kind == "zip-dotdot":
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("metadata.json", META)
+            zf.writestr("../config.json", config)
+            zf.writestr("../../x", b"payload")
+    elif kind == "zip-deep":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("metadata.json", META)
+            zf.writestr("config.json", "[" * 100_000 + "]" * 100_000)
+    elif kind == "zip-huge":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+            zf.writestr("metadata.json", META)
+            with zf.open("config.json", "w", force_zip64=True) as entry:
+                entry.write(b'{"class_name": "Sequential", "config": {"name": "')
+                chunk = b"x" * (1 << 20)
+                for _ in range(200):
+                    entry.write(chunk)
+                entry.write(b'"}}')
+    else:
+        sys.exit(f"unknown kind {kind}")
+
+
+args = sys.argv[1:]
+if not args or len(args) % 2:
+    sys.exit(__doc__)
+for i in range(0, len(args), 2):
+    make(args[i], args[i + 1])
