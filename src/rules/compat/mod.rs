@@ -16,12 +16,15 @@ pub(super) mod initializer_axes;
 pub(super) mod keras3_only_args;
 pub(super) mod layer_batch_input_shape;
 pub(super) mod mha_build_shapes;
+pub(super) mod mha_shapes_for_tf_keras;
 pub(super) mod mixed_precision_policy;
 pub(super) mod module_for_keras3;
 pub(super) mod module_for_tf_keras;
+pub(super) mod nested_node_index;
 mod nodes;
 pub(super) mod quantization_config;
 pub(super) mod rnn_time_major;
+pub(super) mod tensor_kwargs;
 pub(super) mod tensor_nodes;
 pub(super) mod tf_op_lambda;
 
@@ -237,6 +240,8 @@ const CHECKS: &[fn(&Document<'_>) -> Vec<Finding>] = &[
     module_for_keras3::check,
     mixed_precision_policy::check,
     tf_op_lambda::check,
+    nested_node_index::check,
+    tensor_kwargs::check,
     batch_shape::check,
     dtype_policy::check,
     module_for_tf_keras::check,
@@ -245,6 +250,7 @@ const CHECKS: &[fn(&Document<'_>) -> Vec<Finding>] = &[
     quantization_config::check,
     keras3_only_args::check,
     functional_class_name::check,
+    mha_shapes_for_tf_keras::check,
 ];
 
 /// The findings of every compatibility rule in one document (the engine's one entry for

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::json::{Node, Value};
+use crate::json::{Node, Pointer, Value};
 
 /// How the rewrite sees the model around a node.
 pub(super) struct Graph<'a> {
@@ -93,6 +93,33 @@ fn contains_tensor(node: &Node) -> bool {
                 || members.iter().any(|m| contains_tensor(&m.value))
         }
         Value::Array(items) => items.iter().any(contains_tensor),
+        _ => false,
+    }
+}
+
+/// For the layers beside the one at `layer` (its model's `layers`), by name: 1 for nested
+/// models whose first node tf-keras does not save, 0 for the rest.
+pub(super) fn node_shift(root: &Node, layer: &Pointer) -> HashMap<String, i64> {
+    let siblings = layer.parent().and_then(|p| root.pointer(&p)).and_then(Node::as_array).unwrap_or_default();
+    siblings
+        .iter()
+        .filter_map(|s| {
+            let name = s.get("name").or_else(|| s.get("config")?.get("name"))?.as_str()?;
+            Some((name.to_owned(), i64::from(built_on_inputs(s))))
+        })
+        .collect()
+}
+
+/// A Functional model, or a Sequential one starting with an InputLayer: tf-keras builds it on
+/// its inputs when it is created (tf_keras/src/engine/functional.py `_should_skip_first_node`).
+pub(super) fn built_on_inputs(layer: &Node) -> bool {
+    match layer.get("class_name").and_then(Node::as_str) {
+        Some("Functional" | "Model") => true,
+        Some("Sequential") => {
+            let first = layer.get("config").and_then(|c| c.get("layers")).and_then(Node::as_array);
+            first.and_then(|l| l.first()).and_then(|l| l.get("class_name")).and_then(Node::as_str)
+                == Some("InputLayer")
+        }
         _ => false,
     }
 }

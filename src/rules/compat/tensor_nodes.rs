@@ -1,14 +1,12 @@
 //! TFK004 keras-tensor-nodes: Keras 3's `inbound_nodes` (`args` / `kwargs` holding
 //! `__keras_tensor__` objects), which tf-keras cannot read.
 
-use std::collections::HashMap;
-
 use crate::cli::Target;
-use crate::json::{self, Node, Pointer};
+use crate::json;
 
 use super::super::Document;
 use super::super::codes::{FixAvailability, RuleInfo, Severity};
-use super::nodes::{Graph, legacy_node};
+use super::nodes::{Graph, legacy_node, node_shift};
 use super::{Finding, active, make, raw};
 use crate::schema::walk;
 
@@ -79,31 +77,4 @@ pub(in crate::rules) fn check(doc: &Document<'_>) -> Vec<Finding> {
         out.push(make(&INFO, &visit.pointer.child("inbound_nodes"), raw(doc.src, nodes), message, fix));
     });
     out
-}
-
-/// For the layers beside the one at `layer` (its model's `layers`), by name: 1 for nested
-/// models whose first node tf-keras does not save, 0 for the rest.
-fn node_shift(root: &Node, layer: &Pointer) -> HashMap<String, i64> {
-    let siblings = layer.parent().and_then(|p| root.pointer(&p)).and_then(Node::as_array).unwrap_or_default();
-    siblings
-        .iter()
-        .filter_map(|s| {
-            let name = s.get("name").or_else(|| s.get("config")?.get("name"))?.as_str()?;
-            Some((name.to_owned(), i64::from(built_on_inputs(s))))
-        })
-        .collect()
-}
-
-/// A Functional model, or a Sequential one starting with an InputLayer: tf-keras builds it on
-/// its inputs when it is created (tf_keras/src/engine/functional.py `_should_skip_first_node`).
-fn built_on_inputs(layer: &Node) -> bool {
-    match layer.get("class_name").and_then(Node::as_str) {
-        Some("Functional" | "Model") => true,
-        Some("Sequential") => {
-            let first = layer.get("config").and_then(|c| c.get("layers")).and_then(Node::as_array);
-            first.and_then(|l| l.first()).and_then(|l| l.get("class_name")).and_then(Node::as_str)
-                == Some("InputLayer")
-        }
-        _ => false,
-    }
 }
