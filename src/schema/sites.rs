@@ -209,9 +209,11 @@ fn expand_as<'a>(
             _ => scalar(node, Expect::IntOrSeq, pointer.clone(), top, field, out),
         },
         IntTuple => match node.value {
+            // An element may itself be a tuple (ZeroPadding2D `((1, 1), (1, 1))`, Cropping3D),
+            // so a stringified element like "[1 1]" is read as the sequence it was.
             Value::Array(_) => items(out, &mut |n, p, out| match n.value {
                 Value::Array(_) => expand_as(n, IntTuple, top, p, field, out),
-                _ => scalar(n, Expect::Int, p, top, field, out),
+                _ => scalar(n, Expect::IntOrSeq, p, top, field, out),
             }),
             _ => scalar(node, Expect::IntOrSeq, pointer.clone(), top, field, out),
         },
