@@ -160,6 +160,15 @@ pub fn prepare(
     // `fs::copy` uses copy_file_range: the weights are copied by the kernel, not read into
     // memory here, and the permission bits come along.
     std::fs::copy(&model.real_path, temp.path())?;
+    // The copy has the original's permission bits; a read-only model (0444) would make the copy
+    // read-only too and libhdf5 could not open it for writing. Owner-writable while it is
+    // rewritten, then the original's bits again before it is renamed into place.
+    let permissions = std::fs::metadata(temp.path())?.permissions();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let writable = std::fs::Permissions::from_mode(permissions.mode() | 0o200);
+        std::fs::set_permissions(temp.path(), writable)?;
+    }
     {
         let (name, _held) = hdf5_name(temp.path(), true)?;
         let file = File::open_rw(name).map_err(hdf5_error)?;
@@ -173,6 +182,7 @@ pub fn prepare(
         }
         file.close().map_err(hdf5_error)?;
     }
+    std::fs::set_permissions(temp.path(), permissions)?;
     verify(temp.path(), model, changed)?;
     Ok(vec![temp.pending(&model.real_path, model.stamp, options)])
 }
