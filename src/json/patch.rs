@@ -193,13 +193,13 @@ pub fn apply_operation(src: &[u8], base: &Pointer, op: &Operation) -> Result<Vec
             add(src, &root, &full(path), &text)
         }
         Operation::Move { from, path } => {
+            let node = root.pointer(&full(from)).ok_or_else(|| format!("no value at `from` {from}"))?;
             if from == path {
                 return Ok(src.to_vec());
             }
             if path.tokens().starts_with(from.tokens()) {
                 return Err(format!("cannot move {from} into one of its own children"));
             }
-            let node = root.pointer(&full(from)).ok_or_else(|| format!("no value at `from` {from}"))?;
             let text = own_text(src, node);
             let removed = remove(src, &full(from))?;
             let root = parse(&removed).map_err(|e| format!("removing `from` broke the JSON: {e}"))?;
@@ -441,10 +441,7 @@ impl Differ<'_> {
             return true;
         }
         if old_mid.is_empty() {
-            for item in &new[new_mid] {
-                let text = compact_python(self.new_src, item);
-                self.edits.push(insert_element(self.old_src, array, prefix, &text));
-            }
+            self.insert_run(array, prefix, &new[new_mid]);
             return true;
         }
         if new_mid.is_empty() {
@@ -455,6 +452,25 @@ impl Differ<'_> {
             return true;
         }
         false
+    }
+
+    /// Inserts `items` before element `at` (or appends them) as ONE edit: identical edits
+    /// are applied once, so `[1]` -> `[1, 2, 2]` cannot be two insertions of `, 2`.
+    fn insert_run(&mut self, array: &Node, at: usize, items: &[Node]) {
+        let texts: Vec<String> = items.iter().map(|item| compact_python(self.new_src, item)).collect();
+        let Some(first) = texts.first() else {
+            return;
+        };
+        // `insert_element` knows the array's separator; take it from its edit for one item.
+        let single = insert_element(self.old_src, array, at, first);
+        let combined: String = if let Some(separator) = single.replacement.strip_prefix(first.as_str()) {
+            texts.iter().map(|text| format!("{text}{separator}")).collect()
+        } else if let Some(separator) = single.replacement.strip_suffix(first.as_str()) {
+            texts.iter().map(|text| format!("{separator}{text}")).collect()
+        } else {
+            return self.edits.push(single);
+        };
+        self.edits.push(Edit::insert(single.range.start, combined));
     }
 
     /// Deletes each run of items not kept, with one separator, so that runs next to each
