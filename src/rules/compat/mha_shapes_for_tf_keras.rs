@@ -57,7 +57,8 @@ pub(in crate::rules) fn check(doc: &Document<'_>) -> Vec<Finding> {
             text.push_str(&json::insert_member(doc.src, config, key, "null").replacement);
         }
         let at = json::insert_member(doc.src, config, first, "null").range;
-        let new = missing.iter().map(|k| format!("{}: null", json::quote_python(k))).collect::<Vec<_>>().join(", ");
+        let new =
+            missing.iter().map(|k| format!("{}: null", json::quote_python(k))).collect::<Vec<_>>().join(", ");
         out.push(make(
             &INFO,
             &pointer.child(*first),

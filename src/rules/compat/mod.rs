@@ -15,6 +15,8 @@ pub(super) mod functional_class_name;
 pub(super) mod initializer_axes;
 pub(super) mod keras3_only_args;
 pub(super) mod layer_batch_input_shape;
+pub(super) mod lookup_int_dtype;
+pub(super) mod mha_build_config;
 pub(super) mod mha_build_shapes;
 pub(super) mod mha_shapes_for_tf_keras;
 pub(super) mod mixed_precision_policy;
@@ -242,6 +244,7 @@ const CHECKS: &[fn(&Document<'_>) -> Vec<Finding>] = &[
     tf_op_lambda::check,
     nested_node_index::check,
     tensor_kwargs::check,
+    mha_build_config::check,
     batch_shape::check,
     dtype_policy::check,
     module_for_tf_keras::check,
@@ -251,6 +254,7 @@ const CHECKS: &[fn(&Document<'_>) -> Vec<Finding>] = &[
     keras3_only_args::check,
     functional_class_name::check,
     mha_shapes_for_tf_keras::check,
+    lookup_int_dtype::check,
 ];
 
 /// The findings of every compatibility rule in one document (the engine's one entry for

@@ -65,7 +65,8 @@ pub(in crate::rules) fn check(doc: &Document<'_>) -> Vec<Finding> {
                     continue;
                 }
                 let new = (value - 1).to_string();
-                let pointer = visit.pointer.child("inbound_nodes").child(n.to_string()).child(e.to_string()).child("1");
+                let pointer =
+                    visit.pointer.child("inbound_nodes").child(n.to_string()).child(e.to_string()).child("1");
                 let message = format!(
                     "Keras 3 numbers the calls of nested model `{name}` from 0: \"The following nodes failed to be resolved\""
                 );

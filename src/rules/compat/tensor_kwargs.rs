@@ -57,7 +57,13 @@ pub(in crate::rules) fn check(doc: &Document<'_>) -> Vec<Finding> {
         let config = visit.config.filter(|_| visit.class_name == "MultiHeadAttention");
         let converted: Option<Vec<String>> = items
             .iter()
-            .map(|n| if passes_tensor_by_keyword(n) { config.and_then(|c| keras3_node(doc.src, c, n)) } else { Some(raw(doc.src, n)) })
+            .map(|n| {
+                if passes_tensor_by_keyword(n) {
+                    config.and_then(|c| keras3_node(doc.src, c, n))
+                } else {
+                    Some(raw(doc.src, n))
+                }
+            })
             .collect();
         let fix = converted.map(|c| {
             let new = format!("[{}]", c.join(", "));
@@ -75,7 +81,9 @@ pub(in crate::rules) fn check(doc: &Document<'_>) -> Vec<Finding> {
 /// A legacy node (a list of entries) one of whose entries has a `[str, int, int]` kwarg.
 fn passes_tensor_by_keyword(node: &Node) -> bool {
     node.as_array().unwrap_or_default().iter().any(|entry| match entry.as_array() {
-        Some([_, _, _, kwargs]) => kwargs.as_object().unwrap_or_default().iter().any(|m| is_reference(&m.value)),
+        Some([_, _, _, kwargs]) => {
+            kwargs.as_object().unwrap_or_default().iter().any(|m| is_reference(&m.value))
+        }
         _ => false,
     })
 }
@@ -89,7 +97,10 @@ fn is_reference(value: &Node) -> bool {
 fn keras3_node(src: &[u8], config: &Node, node: &Node) -> Option<String> {
     let [entry] = node.as_array()? else { return None };
     let [name, index, tensor, kwargs] = entry.as_array()? else { return None };
-    let dtype = config.get("dtype").filter(|d| d.as_str().is_some()).map_or_else(|| "\"float32\"".to_owned(), |d| raw(src, d));
+    let dtype = config
+        .get("dtype")
+        .filter(|d| d.as_str().is_some())
+        .map_or_else(|| "\"float32\"".to_owned(), |d| raw(src, d));
     let tensor_text = |shape: &Node, history: String| {
         format!(
             "{{\"class_name\": \"__keras_tensor__\", \"config\": {{\"shape\": {}, \"dtype\": {dtype}, \"keras_history\": {history}}}}}",
@@ -97,7 +108,8 @@ fn keras3_node(src: &[u8], config: &Node, node: &Node) -> Option<String> {
         )
     };
     let query_shape = config.get("query_shape").filter(|s| s.as_array().is_some())?;
-    let query = tensor_text(query_shape, format!("[{}, {}, {}]", raw(src, name), raw(src, index), raw(src, tensor)));
+    let query =
+        tensor_text(query_shape, format!("[{}, {}, {}]", raw(src, name), raw(src, index), raw(src, tensor)));
     let mut members = Vec::new();
     for member in kwargs.as_object()? {
         let key = String::from_utf8_lossy(src.get(member.key_span.clone())?).into_owned();
