@@ -233,8 +233,10 @@ fn settings_for(
     let mut ignore = config.file.ignore.clone().unwrap_or_default();
     ignore.extend(options.ignore.iter().cloned());
     let extend = config.file.extend_integer_fields.clone().unwrap_or_default();
-    let settings =
+    let mut settings =
         Settings::new(&select, &ignore, extend).map_err(|e| anyhow!("{}: {e}", config_name(config)))?;
+    settings.target = options.target.or(config.file.target);
+    settings.allowed_modules = config.file.allowed_modules.clone().unwrap_or_default();
     let settings = Arc::new(settings);
     cache.insert(config.source.clone(), settings.clone());
     Ok(settings)
