@@ -11,7 +11,7 @@ use anyhow::{Result, anyhow};
 
 use crate::config::{Config, Discovery};
 use crate::exit::ExitStatus;
-use crate::lint::{self, FixMode, ModelReport, Skipped};
+use crate::lint::{self, FixMode, ModelReport};
 use crate::paths;
 use crate::report::{self, Format, Record};
 use crate::rules::Settings;
@@ -87,53 +87,50 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
     let mut out = stdout.lock();
     let progress = !options.quiet && models.len() > 1 && std::io::stderr().is_terminal();
     let mut settings_cache: HashMap<Option<PathBuf>, Arc<Settings>> = HashMap::new();
-    let mut all_records: Vec<Record> = Vec::new();
-    let mut waiting: Vec<ModelReport> = Vec::new();
-    let mut waiting_bytes = 0u64;
-    for (done, path) in models.iter().enumerate() {
-        if progress {
-            eprint!("\r\x1b[2K[{}/{}] {}", done + 1, models.len(), paths::display(path));
-        }
+    let mut settings = Vec::with_capacity(models.len());
+    for path in &models {
         let config = discovery.for_path(path).map_err(|e| anyhow!("{e}"))?;
-        let settings = settings_for(&config, options, &mut settings_cache)?;
-        totals.models += 1;
-        let mut result = lint::process(path, &settings, &options.mode, waiting.is_empty());
-        if matches!(result, Err(Skipped::Busy)) {
-            // Another run is fixing this model: release our own pending locks, then wait.
-            commit_and_report(&mut waiting, &mut totals, options, &mut out, &mut all_records)?;
-            waiting_bytes = 0;
-            result = lint::process(path, &settings, &options.mode, true);
-        }
+        settings.push(settings_for(&config, options, &mut settings_cache)?);
+    }
+    let writing = matches!(options.mode, FixMode::Apply { dry_run: false, .. });
+    let mut all_records: Vec<Record> = Vec::new();
+    let mut done = 0;
+    for chunk in chunks(&models, writing) {
+        // Locks for the whole chunk, taken in path order so two runs cannot deadlock, and held
+        // until the chunk's fixes are committed.
+        let _locks = if writing { lock_dirs(&models[chunk.clone()]) } else { Vec::new() };
+        let results =
+            process_parallel(&models[chunk.clone()], &settings[chunk.clone()], &options.mode, &mut |path| {
+                done += 1;
+                if progress {
+                    eprint!("\r\x1b[2K[{done}/{}] {}", models.len(), paths::display(path));
+                }
+            });
         if progress {
             eprint!("\r\x1b[2K");
         }
-        match result {
-            Ok(model_report) if !model_report.prepared.is_empty() => {
-                waiting_bytes += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-                waiting.push(model_report);
-                // Each waiting model holds a full copy on disk; commit before they pile up.
-                if waiting.len() >= COMMIT_BATCH || waiting_bytes >= COMMIT_BYTES {
-                    commit_and_report(&mut waiting, &mut totals, options, &mut out, &mut all_records)?;
-                    waiting_bytes = 0;
+        let mut waiting = Vec::new();
+        for (path, result) in models[chunk].iter().zip(results) {
+            totals.models += 1;
+            match result {
+                Ok(model_report) if !model_report.prepared.is_empty() => waiting.push(model_report),
+                Ok(model_report) => {
+                    if options.verbose && model_report.weights_only {
+                        eprintln!(
+                            "{}: weights only (no model_config): nothing to check",
+                            paths::display(path)
+                        );
+                    }
+                    emit(model_report, &mut totals, options, &mut out, &mut all_records)?;
                 }
-            }
-            Ok(model_report) => {
-                if options.verbose && model_report.weights_only {
-                    eprintln!("{}: weights only (no model_config): nothing to check", paths::display(path));
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    totals.errors += 1;
                 }
-                emit(model_report, &mut totals, options, &mut out, &mut all_records)?;
-            }
-            Err(Skipped::Failed(message)) => {
-                eprintln!("error: {message}");
-                totals.errors += 1;
-            }
-            Err(Skipped::Busy) => {
-                eprintln!("error: {}: locked by another kerasfix", paths::display(path));
-                totals.errors += 1;
             }
         }
+        commit_and_report(&mut waiting, &mut totals, options, &mut out, &mut all_records)?;
     }
-    commit_and_report(&mut waiting, &mut totals, options, &mut out, &mut all_records)?;
     if options.format == Format::Json {
         report::render(&mut out, options.format, &all_records)?;
     }
@@ -148,6 +145,78 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
 const COMMIT_BATCH: usize = 256;
 /// Or fewer, when their copies reach this many bytes on disk.
 const COMMIT_BYTES: u64 = 1 << 30;
+
+/// Splits the models into the chunks that are processed, committed and reported together:
+/// at most [`COMMIT_BATCH`] models, and when writing, at most [`COMMIT_BYTES`] of them on disk
+/// (each pending fix holds a full copy of its model beside the original).
+fn chunks(models: &[PathBuf], writing: bool) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (index, path) in models.iter().enumerate() {
+        let size = if writing { std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) } else { 0 };
+        if index > start && (index - start >= COMMIT_BATCH || bytes + size > COMMIT_BYTES) {
+            out.push(start..index);
+            start = index;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < models.len() {
+        out.push(start..models.len());
+    }
+    out
+}
+
+/// Takes the write locks of every directory holding one of `models`, in path order.
+fn lock_dirs(models: &[PathBuf]) -> Vec<crate::container::ModelLock> {
+    let mut dirs: Vec<PathBuf> =
+        models.iter().filter_map(|p| crate::container::atomic::lock_dir_of(p).ok()).collect();
+    dirs.sort();
+    dirs.dedup();
+    // A directory that cannot be locked is left to the model's own processing to report.
+    dirs.iter().filter_map(|dir| crate::container::atomic::lock_dir(dir).ok()).collect()
+}
+
+/// Processes `models` on all cores and returns their results in the models' order, calling
+/// `finished` (on this thread) as each completes. libhdf5 calls are serialized by hdf5-metno's
+/// lock; zip reading, JSON and the rules run in parallel.
+fn process_parallel(
+    models: &[PathBuf],
+    settings: &[Arc<Settings>],
+    mode: &FixMode,
+    finished: &mut dyn FnMut(&Path),
+) -> Vec<Result<ModelReport, String>> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8).min(models.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<ModelReport, String>>> = models.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let next = &next;
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(path) = models.get(index) else { break };
+                    let result = lint::process(path, &settings[index], mode);
+                    if sender.send((index, result)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        for (index, result) in receiver {
+            finished(&models[index]);
+            results[index] = Some(result);
+        }
+    });
+    results
+        .into_iter()
+        .zip(models)
+        .map(|(r, path)| r.unwrap_or_else(|| Err(format!("{}: not processed", paths::display(path)))))
+        .collect()
+}
 
 /// Commits the waiting models' replacements in one batch and reports each: a model whose
 /// replacement failed becomes an error, and its findings are reported as not applied.

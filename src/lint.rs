@@ -41,8 +41,6 @@ pub struct ModelReport {
     /// The fixed model, written and verified beside the original, waiting for
     /// [`container::commit`] (empty when nothing changes or under `--dry-run`).
     pub prepared: container::Prepared,
-    /// Held while a fix is pending, released once it is committed.
-    pub lock: Option<container::ModelLock>,
 }
 
 fn schema_part(kind: PartKind) -> schema::PartKind {
@@ -69,43 +67,15 @@ fn record(path: &str, part: &str, finding: &Finding, applied: Option<bool>) -> R
     }
 }
 
-/// Why a model was not processed.
-#[derive(Debug)]
-pub enum Skipped {
-    /// Another kerasfix holds the model's lock (only when not waiting for it).
-    Busy,
-    /// The one-line reason it could not be processed.
-    Failed(String),
-}
-
-/// Checks (and, in `Apply` mode, fixes) one model. In `Apply` mode the model's lock is taken
-/// first, waiting for it only when `wait` is true.
-pub fn process(path: &Path, settings: &Settings, mode: &FixMode, wait: bool) -> Result<ModelReport, Skipped> {
+/// Checks (and, in `Apply` mode, fixes) one model; the caller holds the model's directory
+/// lock when fixes are written. `Err` is the one-line reason it could not.
+pub fn process(path: &Path, settings: &Settings, mode: &FixMode) -> Result<ModelReport, String> {
     let shown = paths::display(path);
-    let lock = match mode {
-        FixMode::Apply { dry_run: false, .. } => match container::lock_model(path, wait) {
-            Ok(lock) => Some(lock),
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Err(Skipped::Busy),
-            Err(e) => return Err(Skipped::Failed(format!("{shown}: cannot lock: {e}"))),
-        },
-        _ => None,
-    };
-    process_locked(path, &shown, settings, mode, lock).map_err(Skipped::Failed)
-}
 
-fn process_locked(
-    path: &Path,
-    shown: &str,
-    settings: &Settings,
-    mode: &FixMode,
-    lock: Option<container::ModelLock>,
-) -> Result<ModelReport, String> {
-    let shown = shown.to_string();
     let model = container::open(path).map_err(|e| format!("{shown}: {e}"))?;
     let mut report = ModelReport {
         path: shown.clone(),
         weights_only: model.kind == ModelKind::WeightsOnly,
-        lock,
         ..Default::default()
     };
     let mut updates = Vec::new();

@@ -18,7 +18,7 @@ pub fn run(args: &SetArgs) -> Result<ExitStatus> {
     let _lock = if args.dry_run {
         None
     } else {
-        Some(container::lock_model(&args.model, true).map_err(|e| anyhow!("{shown}: {e}"))?)
+        Some(container::lock_model(&args.model).map_err(|e| anyhow!("{shown}: {e}"))?)
     };
     let opened = open_part(&args.model, args.part)?;
     let text = opened.text();

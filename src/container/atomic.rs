@@ -66,19 +66,26 @@ pub struct ModelLock {
 }
 
 /// Takes the lock for the model at `path`, waiting for another kerasfix that holds it.
-///
-/// With `wait` false, returns an error of kind `WouldBlock` instead of waiting, so a batch that
-/// holds other locks can release them first (two runs holding locks while waiting for each
-/// other's would deadlock).
-pub fn lock_model(path: &Path, wait: bool) -> io::Result<ModelLock> {
-    use std::os::fd::AsRawFd;
+pub fn lock_model(path: &Path) -> io::Result<ModelLock> {
+    lock_dir(&lock_dir_of(path)?)
+}
+
+/// The directory whose lock guards the model at `path`: the archive directory itself for an
+/// unzipped archive, else the directory holding the (symlink-resolved) file.
+pub fn lock_dir_of(path: &Path) -> io::Result<PathBuf> {
     let real = resolve(path)?;
-    let dir = if real.is_dir() { real } else { parent_dir(&real) };
-    let handle = File::open(&dir)?;
-    let operation = if wait { libc::LOCK_EX } else { libc::LOCK_EX | libc::LOCK_NB };
+    Ok(if real.is_dir() { real } else { parent_dir(&real) })
+}
+
+/// Takes the lock of one directory, waiting for it. A batch takes the locks of all the
+/// directories it is about to write in sorted order and holds them only until it commits, so
+/// two runs waiting for each other's locks cannot deadlock.
+pub fn lock_dir(dir: &Path) -> io::Result<ModelLock> {
+    use std::os::fd::AsRawFd;
+    let handle = File::open(dir)?;
     loop {
         // SAFETY: a valid open descriptor; flock only takes an advisory lock on it.
-        if unsafe { libc::flock(handle.as_raw_fd(), operation) } == 0 {
+        if unsafe { libc::flock(handle.as_raw_fd(), libc::LOCK_EX) } == 0 {
             return Ok(ModelLock { _dir: handle });
         }
         let error = io::Error::last_os_error();
