@@ -168,7 +168,7 @@ fn chunks(models: &[PathBuf], writing: bool) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Takes the write locks of every directory holding one of `models`, in path order.
-fn lock_dirs(models: &[PathBuf]) -> Vec<crate::container::ModelLock> {
+pub(crate) fn lock_dirs(models: &[PathBuf]) -> Vec<crate::container::ModelLock> {
     let mut dirs: Vec<PathBuf> =
         models.iter().filter_map(|p| crate::container::atomic::lock_dir_of(p).ok()).collect();
     dirs.sort();

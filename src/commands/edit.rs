@@ -71,6 +71,9 @@ pub fn run(args: &EditArgs) -> Result<ExitStatus> {
     let (new_text, changes) = splice(text, old, body.as_bytes(), &new_root, &opened.base)
         .map_err(|e| anyhow!("{shown}: {part}: {e}; nothing written"))?;
     let options = WriteOptions { backup_suffix: args.backup.clone() };
+    // No lock is held while the editor is open (that could stall a batch for minutes); the
+    // write takes it, and the stamp check refuses the write if the file changed meanwhile.
+    let _lock = container::lock_model(&args.model).map_err(|e| anyhow!("{shown}: {e}"))?;
     container::write_back(&opened.model, &[(opened.index, new_text)], &options)
         .map_err(|e| anyhow!("{shown}: {e}; the file is unchanged"))?;
     let noun = if changes == 1 { "change" } else { "changes" };

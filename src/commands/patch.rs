@@ -49,28 +49,28 @@ pub fn run(args: &PatchArgs) -> Result<ExitStatus> {
     let mut totals = Totals::default();
     let models = expand(&args.paths, &mut totals);
     let options = WriteOptions { backup_suffix: args.backup.clone() };
-    let mut waiting: Vec<Waiting> = Vec::new();
-    for path in &models {
-        totals.models += 1;
-        match patch_one(path, args, &ops, &options) {
-            Ok(None) => {}
-            Ok(Some(model)) if args.dry_run => {
-                totals.changed += 1;
-                println!("{}", model.line);
-            }
-            Ok(Some(model)) => {
-                waiting.push(model);
-                if waiting.len() >= COMMIT_BATCH {
-                    commit(&mut waiting, &mut totals);
+    for chunk in models.chunks(COMMIT_BATCH) {
+        // As in `fix`: the chunk's directories are locked (in path order) until its commit, so a
+        // concurrent kerasfix never edits one of these models from the same original.
+        let _locks = if args.dry_run { Vec::new() } else { crate::batch::lock_dirs(chunk) };
+        let mut waiting: Vec<Waiting> = Vec::new();
+        for path in chunk {
+            totals.models += 1;
+            match patch_one(path, args, &ops, &options) {
+                Ok(None) => {}
+                Ok(Some(model)) if args.dry_run => {
+                    totals.changed += 1;
+                    println!("{}", model.line);
+                }
+                Ok(Some(model)) => waiting.push(model),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    totals.errors += 1;
                 }
             }
-            Err(message) => {
-                eprintln!("error: {message}");
-                totals.errors += 1;
-            }
         }
+        commit(&mut waiting, &mut totals);
     }
-    commit(&mut waiting, &mut totals);
     summary(args.dry_run, &totals);
     let base = if args.dry_run && totals.changed > 0 { ExitStatus::Findings } else { ExitStatus::Success };
     Ok(if totals.errors > 0 { base.max(ExitStatus::Error) } else { base })
