@@ -156,8 +156,11 @@ fn verify_cases(cases: &[&Case], pick: fn(&Case) -> &Path) -> Vec<String> {
     results
 }
 
+/// What `kerasfix show --raw` gave: its exit code and the stored bytes.
+type Raw = (Option<i32>, Vec<u8>);
+
 /// `kerasfix show --raw --part PART MODEL`: exit code and the stored bytes.
-fn raw_part(model: &Path, part: &str) -> (Option<i32>, Vec<u8>) {
+fn raw_part(model: &Path, part: &str) -> Raw {
     let out = kerasfix([
         OsStr::new("show"),
         OsStr::new("--raw"),
@@ -282,7 +285,7 @@ fn fix_makes_every_damaged_model_load_and_predict_like_the_original() {
         assert_eq!(out.status.code(), Some(0), "check after fix: {}{}", stdout(&out), stderr(&out));
 
         // 3. Byte for byte the original's embedded JSON: config, and training where present.
-        let originals: BTreeMap<&Path, [(Option<i32>, Vec<u8>); 2]> = models
+        let originals: BTreeMap<&Path, [Raw; 2]> = models
             .iter()
             .map(Path::new)
             .zip(par_map(&models, |m| [raw_part(m, "config"), raw_part(m, "training")]))
