@@ -90,7 +90,10 @@ fn pre_commit(project: &Path, args: &[&str]) -> Output {
         .current_dir(project)
         .env("PATH", path)
         .env("PRE_COMMIT_HOME", cache_dir().join("pre-commit-home"))
-        .env("CARGO_TARGET_DIR", cache_dir().join("cargo-target"))
+        // The project's own target directory: `scripts/test` builds everything in release
+        // first, so `cargo install` (release) reuses every dependency, HDF5 included, and only
+        // compiles kerasfix itself. Cargo does not hold its lock while tests run.
+        .env("CARGO_TARGET_DIR", root().join("target"))
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         // The jobserver of the outer `cargo test` is not for the hook's `cargo install`.
