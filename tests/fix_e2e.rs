@@ -35,9 +35,6 @@ fn excluded(mode: &str, model: &Path) -> Option<&'static str> {
     EXCLUDED.iter().find(|(m, n, _)| *m == mode && *n == stem).map(|(_, _, bug)| *bug)
 }
 
-/// `show --raw` of the config and training parts: exit code and stdout.
-type ShownParts = [(Option<i32>, Vec<u8>); 2];
-
 const SNAPSHOT: &str = "tests/snapshots/refused_before_fix.txt";
 
 /// One damaged copy of one model.
