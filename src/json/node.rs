@@ -321,31 +321,97 @@ impl Node {
     /// Every object (anywhere in the tree) that repeats a key, in document order.
     pub fn duplicate_keys(&self) -> Vec<DuplicateKey> {
         let mut found = Vec::new();
-        self.walk(|path, node| {
-            let Some(members) = node.as_object() else {
-                return;
-            };
-            let mut seen: std::collections::HashMap<&str, usize> = Default::default();
-            let mut groups: Vec<DuplicateKey> = Vec::new();
-            for member in members {
-                let count = seen.entry(member.key.as_str()).or_insert(0);
-                *count += 1;
-                if *count == 2 {
-                    groups.push(DuplicateKey {
-                        object: path.clone(),
-                        key: member.key.clone(),
-                        key_spans: members
-                            .iter()
-                            .filter(|other| other.key == member.key)
-                            .map(|other| other.key_span.clone())
-                            .collect(),
-                    });
+        // Parents first, in document order, like [`Node::walk`]; but no pointer is kept on the
+        // way, because this runs on every document and almost never finds anything: the
+        // pointer of an offending object is worked out from its place in the tree.
+        let mut pending = vec![self];
+        while let Some(node) = pending.pop() {
+            match &node.value {
+                Value::Array(items) => pending.extend(items.iter().rev()),
+                Value::Object(members) => {
+                    if has_duplicate_key(members) {
+                        found.extend(duplicate_groups(self.pointer_to(node).unwrap_or_default(), members));
+                    }
+                    pending.extend(members.iter().rev().map(|member| &member.value));
                 }
+                _ => {}
             }
-            found.extend(groups);
+        }
+        found
+    }
+
+    /// The pointer from this node to `target`, a node of this tree (the same node, compared by
+    /// address, not an equal one); `None` when `target` is not in the tree.
+    pub fn pointer_to(&self, target: &Node) -> Option<Pointer> {
+        // Children sit in source order with nested spans, so the child holding the target is
+        // found by binary search on spans: a handful of steps, whatever the document's size.
+        let mut tokens = Vec::new();
+        let mut current = self;
+        loop {
+            if std::ptr::eq(current, target) {
+                return Some(Pointer::from_tokens(tokens));
+            }
+            let holds =
+                |node: &Node| node.span.start <= target.span.start && target.span.end <= node.span.end;
+            let step = match &current.value {
+                Value::Array(items) => {
+                    let at = items.partition_point(|item| item.span.end <= target.span.start);
+                    items.get(at).filter(|item| holds(item)).map(|item| (at.to_string(), item))
+                }
+                Value::Object(members) => {
+                    let at = members.partition_point(|member| member.value.span.end <= target.span.start);
+                    members.get(at).filter(|m| holds(&m.value)).map(|m| (m.key.clone(), &m.value))
+                }
+                _ => None,
+            };
+            let Some((token, child)) = step else { break };
+            tokens.push(token);
+            current = child;
+        }
+        // Spans that do not nest as parsed text does (a tree built by hand): search by address.
+        let mut found = None;
+        self.walk(|path, node| {
+            if found.is_none() && std::ptr::eq(node, target) {
+                found = Some(path.clone());
+            }
         });
         found
     }
+}
+
+/// Whether some key appears twice. Objects are small, so comparing pairs beats hashing,
+/// which would allocate for every object of every document.
+fn has_duplicate_key(members: &[Member]) -> bool {
+    if members.len() <= 16 {
+        return members.iter().enumerate().any(|(i, member)| {
+            members.get(i + 1..).unwrap_or_default().iter().any(|other| other.key == member.key)
+        });
+    }
+    let mut seen = std::collections::HashSet::with_capacity(members.len());
+    !members.iter().all(|member| seen.insert(member.key.as_str()))
+}
+
+/// The duplicate groups of one object at `object`, each reported once, ordered by the second
+/// occurrence of its key.
+fn duplicate_groups(object: Pointer, members: &[Member]) -> Vec<DuplicateKey> {
+    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+    let mut groups: Vec<DuplicateKey> = Vec::new();
+    for member in members {
+        let count = seen.entry(member.key.as_str()).or_insert(0);
+        *count += 1;
+        if *count == 2 {
+            groups.push(DuplicateKey {
+                object: object.clone(),
+                key: member.key.clone(),
+                key_spans: members
+                    .iter()
+                    .filter(|other| other.key == member.key)
+                    .map(|other| other.key_span.clone())
+                    .collect(),
+            });
+        }
+    }
+    groups
 }
 
 /// A canonical RFC 6901 array index: `0` or a digit string without leading zero.
@@ -406,6 +472,31 @@ mod tests {
         assert_eq!(number("-Infinity").as_f64(), f64::NEG_INFINITY);
         assert_eq!(number("1e-07").as_f64(), 1e-7);
         assert_eq!(number("1e400").as_f64(), f64::INFINITY);
+    }
+
+    #[test]
+    fn pointer_to_finds_nodes_by_address() -> Result<(), Box<dyn std::error::Error>> {
+        let root = crate::json::parse(br#"{"a": [1, {"b/c": [true, "x"]}], "d": {"a": 2, "a": 3}}"#)?;
+        for text in ["", "/a", "/a/0", "/a/1", "/a/1/b~1c", "/a/1/b~1c/1", "/d", "/d/a"] {
+            let pointer = Pointer::parse(text)?;
+            let node = root.pointer(&pointer).ok_or("no node")?;
+            assert_eq!(root.pointer_to(node), Some(pointer));
+        }
+        // An equal node elsewhere is not the node.
+        let other = crate::json::parse(b"1")?;
+        assert_eq!(root.pointer_to(&other), None);
+        // Spans that do not nest (built by hand) fall back to a search by address.
+        let leaf = Node { span: 0..1, value: Value::Null };
+        let hand = Node {
+            span: 0..1,
+            value: Value::Array(vec![Node { span: 5..6, value: Value::Null }, leaf.clone()]),
+        };
+        let target = hand.as_array().and_then(|items| items.get(1)).ok_or("no item")?;
+        assert_eq!(hand.pointer_to(target), Some(Pointer::parse("/1")?));
+        let duplicates = root.duplicate_keys();
+        assert_eq!(duplicates.len(), 1);
+        assert_eq!(duplicates[0].object, Pointer::parse("/d")?);
+        Ok(())
     }
 
     #[test]

@@ -103,10 +103,22 @@ impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for token in &self.0 {
             f.write_str("/")?;
-            f.write_str(&token.replace('~', "~0").replace('/', "~1"))?;
+            write_escaped(f, token)?;
         }
         Ok(())
     }
+}
+
+/// Writes a token with `~` as `~0` and `/` as `~1`, without building the escaped copy.
+fn write_escaped(f: &mut fmt::Formatter<'_>, token: &str) -> fmt::Result {
+    let mut rest = token;
+    while let Some(at) = rest.find(['~', '/']) {
+        let (before, after) = rest.split_at(at);
+        f.write_str(before)?;
+        f.write_str(if after.starts_with('~') { "~0" } else { "~1" })?;
+        rest = after.get(1..).unwrap_or_default();
+    }
+    f.write_str(rest)
 }
 
 impl FromStr for Pointer {

@@ -47,10 +47,16 @@ pub fn parse(text: &[u8]) -> Result<Node, ParseError> {
     Scanner { text, source, pos: 0 }.document()
 }
 
-/// An array or object whose closing bracket has not been seen yet.
+/// Initial capacity of the scanner's child stacks (a few tens of kilobytes).
+const SCRATCH: usize = 256;
+
+/// An array or object whose closing bracket has not been seen yet. Its children so far sit at
+/// the end of the scanner's shared `items` / `members` stacks, from `first` on: collecting
+/// them there and moving them into an exact-size `Vec` at the closing bracket costs one
+/// allocation per container instead of one per doubling.
 enum Open {
-    Array { start: usize, items: Vec<Node> },
-    Object { start: usize, members: Vec<Member>, key: Option<(String, Range<usize>)> },
+    Array { start: usize, first: usize },
+    Object { start: usize, first: usize, key: Option<(String, Range<usize>)> },
 }
 
 struct Scanner<'t> {
@@ -78,6 +84,12 @@ impl<'t> Scanner<'t> {
 
     fn document(mut self) -> Result<Node, ParseError> {
         let mut open: Vec<Open> = Vec::new();
+        // Room for the children of the open containers of a typical config, so that the
+        // stacks rarely grow (each growth copies every pending child); every child takes at
+        // least two bytes of text, which bounds it for tiny documents.
+        let scratch = SCRATCH.min(self.text.len() / 2);
+        let mut items: Vec<Node> = Vec::with_capacity(scratch);
+        let mut members: Vec<Member> = Vec::with_capacity(scratch);
         'value: loop {
             self.skip_whitespace();
             let start = self.pos;
@@ -90,7 +102,7 @@ impl<'t> Scanner<'t> {
                     self.skip_whitespace();
                     if bracket == b'[' {
                         if self.peek() != Some(b']') {
-                            open.push(Open::Array { start, items: Vec::new() });
+                            open.push(Open::Array { start, first: items.len() });
                             continue 'value;
                         }
                         self.pos += 1;
@@ -98,7 +110,7 @@ impl<'t> Scanner<'t> {
                     } else {
                         if self.peek() != Some(b'}') {
                             let key = self.key()?;
-                            open.push(Open::Object { start, members: Vec::new(), key: Some(key) });
+                            open.push(Open::Object { start, first: members.len(), key: Some(key) });
                             continue 'value;
                         }
                         self.pos += 1;
@@ -120,7 +132,7 @@ impl<'t> Scanner<'t> {
                 self.skip_whitespace();
                 let next = self.peek();
                 match container {
-                    Open::Array { items, .. } => {
+                    Open::Array { .. } => {
                         items.push(done);
                         match next {
                             Some(b',') => {
@@ -132,7 +144,7 @@ impl<'t> Scanner<'t> {
                             _ => return Err(self.error(self.pos, "expecting ',' or ']'")),
                         }
                     }
-                    Open::Object { members, key, .. } => {
+                    Open::Object { key, .. } => {
                         if let Some((key, key_span)) = key.take() {
                             members.push(Member { key, key_span, value: done });
                         }
@@ -150,11 +162,13 @@ impl<'t> Scanner<'t> {
                 }
                 self.pos += 1;
                 done = match open.pop() {
-                    Some(Open::Array { start, items }) => {
-                        Node { span: start..self.pos, value: Value::Array(items) }
+                    Some(Open::Array { start, first }) => {
+                        let children = items.drain(first.min(items.len())..).collect();
+                        Node { span: start..self.pos, value: Value::Array(children) }
                     }
-                    Some(Open::Object { start, members, .. }) => {
-                        Node { span: start..self.pos, value: Value::Object(members) }
+                    Some(Open::Object { start, first, .. }) => {
+                        let children = members.drain(first.min(members.len())..).collect();
+                        Node { span: start..self.pos, value: Value::Object(children) }
                     }
                     None => return Err(self.error(self.pos, "internal error: no open container")),
                 };
@@ -268,6 +282,10 @@ impl<'t> Scanner<'t> {
         self.pos += 1;
         let mut has_escapes = false;
         loop {
+            // Jump over the plain bytes in one tight loop; only the bytes that end the run
+            // (quote, backslash, control character) need a decision.
+            let rest = self.text.get(self.pos..).unwrap_or_default();
+            self.pos += rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
             match self.peek() {
                 None => return Err(self.error(start, "unterminated string")),
                 Some(b'"') => break,

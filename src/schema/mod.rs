@@ -15,11 +15,11 @@ pub mod walk;
 pub use extend::{ExtendError, ExtraField, parse_all as parse_extra_fields};
 pub use kind::{ClassEntry, Family, FieldKind};
 pub use lookup::{Role, builtin_kind, entries, is_known};
-pub use sites::{Expect, PartKind, Site, integer_sites};
+pub use sites::{Expect, FieldName, PartKind, Site, integer_sites};
 pub use tables::{
     LAYER_COMMON, LAYERS, OBJECTS, OPTIMIZER_COMMON, STRUCTURAL, TRAINING_TOP_LEVEL, UNKNOWN_LAYER_COMMON,
 };
-pub use walk::{LayerVisit, Visit, walk, walk_layers};
+pub use walk::{LayerVisit, PointerPath, PointerStep, Visit, walk, walk_layers};
 
 /// The kind of `field` in a `class` config as the user's settings and the built-in tables
 /// see it together: a user entry wins over the tables.

@@ -8,6 +8,8 @@
 //! objects of Keras 3 `inbound_nodes`. Rules and the site finder use this walker so that no one
 //! re-implements the traversal.
 
+use std::fmt;
+
 use crate::json::{Node, Pointer, Value};
 
 use super::lookup::Role;
@@ -28,32 +30,33 @@ pub struct Visit<'a, 'p> {
     pub object: &'a Node,
     /// Its `config` member, when there is one (it is a string for some Keras 3 functions).
     pub config: Option<&'a Node>,
-    /// Pointer to [`Visit::object`].
-    pub pointer: &'p Pointer,
+    /// Pointer to [`Visit::object`], borrowed from the walk: build an owned
+    /// [`crate::json::Pointer`] from it only for what is reported.
+    pub pointer: &'p PointerPath<'a>,
     /// Names of the enclosing layers and models, outermost first, ending with this object's
     /// own name when it is a layer (class name when it has none).
-    pub path: &'p [String],
+    pub path: &'p [&'a str],
     pub role: Role,
 }
 
 /// Visit every serialized object under `root`, parents before children.
 pub fn walk<'a>(root: &'a Node, visitor: &mut dyn FnMut(&Visit<'a, '_>)) {
-    let mut pointer = Pointer::root();
+    let mut pointer = PointerPath::root();
     let mut path = Vec::new();
     descend(root, &mut pointer, &mut path, Role::Layer, visitor);
 }
 
 fn descend<'a>(
     node: &'a Node,
-    pointer: &mut Pointer,
-    path: &mut Vec<String>,
+    pointer: &mut PointerPath<'a>,
+    path: &mut Vec<&'a str>,
     role: Role,
     visitor: &mut dyn FnMut(&Visit<'a, '_>),
 ) {
     match &node.value {
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                pointer.push(index.to_string());
+                pointer.push(PointerStep::Index(index));
                 descend(item, pointer, path, role, visitor);
                 pointer.pop();
             }
@@ -66,7 +69,7 @@ fn descend<'a>(
                 Some(class_name) => {
                     let config = node.get("config");
                     if role == Role::Layer {
-                        path.push(layer_name(node, config).unwrap_or(class_name).to_owned());
+                        path.push(layer_name(node, config).unwrap_or(class_name));
                     }
                     visitor(&Visit { class_name, object: node, config, pointer, path, role });
                     role == Role::Layer
@@ -76,7 +79,7 @@ fn descend<'a>(
             for member in members {
                 let child_role =
                     if LAYER_KEYS.contains(&member.key.as_str()) { Role::Layer } else { Role::Object };
-                pointer.push(member.key.clone());
+                pointer.push(PointerStep::Key(&member.key));
                 descend(&member.value, pointer, path, child_role, visitor);
                 pointer.pop();
             }
@@ -100,9 +103,9 @@ pub struct LayerVisit<'a, 'p> {
     pub config: &'a Node,
     /// The whole serialized layer.
     pub object: &'a Node,
-    pub pointer: &'p Pointer,
+    pub pointer: &'p PointerPath<'a>,
     /// Enclosing layer names, outermost first, ending with this layer's.
-    pub path: &'p [String],
+    pub path: &'p [&'a str],
     /// 0 for the top-level model, 1 for its layers, 2 for a nested model's layers or a
     /// wrapper's inner layer, and so on.
     pub depth: usize,
@@ -124,4 +127,112 @@ pub fn walk_layers<'a>(root: &'a Node, visitor: &mut dyn FnMut(&LayerVisit<'a, '
             depth: visit.path.len().saturating_sub(1),
         });
     });
+}
+
+/// One step of a [`PointerPath`]: a member key borrowed from the tree, or an array index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PointerStep<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl PointerStep<'_> {
+    /// The token as text (an index in decimal), as [`Pointer`] stores it.
+    pub fn to_token(&self) -> String {
+        match self {
+            PointerStep::Key(key) => (*key).to_owned(),
+            PointerStep::Index(index) => index.to_string(),
+        }
+    }
+
+    /// Whether the token text is `token` (an index compares as its decimal text).
+    pub fn is(&self, token: &str) -> bool {
+        match self {
+            PointerStep::Key(key) => *key == token,
+            PointerStep::Index(index) => {
+                let canonical = token == "0" || !token.starts_with('0');
+                canonical
+                    && token.bytes().all(|b| b.is_ascii_digit())
+                    && token.parse::<usize>().ok() == Some(*index)
+            }
+        }
+    }
+}
+
+/// A pointer under construction during a walk: the steps borrow keys from the tree and keep
+/// indices as numbers, so descending and returning allocate nothing. Walks visit every node
+/// but report few of them, so the owned [`Pointer`] (one `String` per token) is only built,
+/// with [`PointerPath::to_pointer`] or [`PointerPath::child`], for the nodes a finding names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PointerPath<'a> {
+    steps: Vec<PointerStep<'a>>,
+}
+
+impl<'a> PointerPath<'a> {
+    pub fn root() -> PointerPath<'a> {
+        PointerPath { steps: Vec::new() }
+    }
+
+    pub fn push(&mut self, step: PointerStep<'a>) {
+        self.steps.push(step);
+    }
+
+    pub fn pop(&mut self) -> Option<PointerStep<'a>> {
+        self.steps.pop()
+    }
+
+    /// The steps, root first.
+    pub fn tokens(&self) -> &[PointerStep<'a>] {
+        &self.steps
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// The owned pointer to the same place.
+    pub fn to_pointer(&self) -> Pointer {
+        Pointer::from_tokens(self.steps.iter().map(PointerStep::to_token))
+    }
+
+    /// The owned pointer one level deeper.
+    pub fn child(&self, token: impl Into<String>) -> Pointer {
+        let mut pointer = self.to_pointer();
+        pointer.push(token);
+        pointer
+    }
+
+    /// The owned pointer one level up; `None` for the root.
+    pub fn parent(&self) -> Option<Pointer> {
+        let (_, init) = self.steps.split_last()?;
+        Some(Pointer::from_tokens(init.iter().map(PointerStep::to_token)))
+    }
+}
+
+impl fmt::Display for PointerPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.to_pointer().fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_path_matches_the_owned_pointer() -> Result<(), crate::json::PointerError> {
+        let mut path = PointerPath::root();
+        assert!(path.is_root() && path.parent().is_none());
+        path.push(PointerStep::Key("a/b"));
+        path.push(PointerStep::Index(12));
+        path.push(PointerStep::Key("~"));
+        assert_eq!(path.to_pointer(), Pointer::parse("/a~1b/12/~0")?);
+        assert_eq!(path.to_string(), "/a~1b/12/~0");
+        assert_eq!(path.child("x"), Pointer::parse("/a~1b/12/~0/x")?);
+        assert_eq!(path.parent(), Some(Pointer::parse("/a~1b/12")?));
+        let index = PointerStep::Index(12);
+        assert!(index.is("12") && !index.is("012") && !index.is("+12") && !index.is("1"));
+        assert!(PointerStep::Index(0).is("0") && PointerStep::Key("12").is("12"));
+        Ok(())
+    }
 }

@@ -3,10 +3,11 @@
 
 use crate::cli::Target;
 use crate::json::{self, Edit, Node, Pointer};
+use crate::schema::{PointerPath, PointerStep};
 
 use super::super::Document;
 use super::super::codes::{FixAvailability, RuleInfo, Severity};
-use super::{Finding, active, drop_member, each_config, make, member_text};
+use super::{ConfigPointer, Finding, active, drop_member, each_config, make, member_text};
 
 pub(in crate::rules) const INFO: RuleInfo = RuleInfo {
     code: "K305",
@@ -68,13 +69,13 @@ pub(in crate::rules) fn check(doc: &Document<'_>) -> Vec<Finding> {
 
 /// True if the layer at `pointer` is the first layer of a Sequential model (so nothing but
 /// this member tells Keras 3 the model's input shape).
-fn starts_sequential(root: &Node, pointer: &Pointer) -> bool {
+fn starts_sequential(root: &Node, pointer: &PointerPath<'_>) -> bool {
     let tokens = pointer.tokens();
     let [model @ .., config, layers, index] = tokens else { return false };
-    if config != "config" || layers != "layers" || index != "0" {
+    if !config.is("config") || !layers.is("layers") || !index.is("0") {
         return false;
     }
-    let model = Pointer::from_tokens(model.iter().cloned());
+    let model = Pointer::from_tokens(model.iter().map(PointerStep::to_token));
     root.pointer(&model).and_then(|m| m.get("class_name")).and_then(Node::as_str) == Some("Sequential")
 }
 
@@ -82,7 +83,7 @@ fn starts_sequential(root: &Node, pointer: &Pointer) -> bool {
 fn to_input_shape(
     src: &[u8],
     config: &Node,
-    pointer: &Pointer,
+    pointer: &ConfigPointer<'_, '_>,
     shape: &Node,
     message: String,
 ) -> Option<Finding> {

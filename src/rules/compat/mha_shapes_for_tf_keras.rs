@@ -61,7 +61,7 @@ pub(in crate::rules) fn check(doc: &Document<'_>) -> Vec<Finding> {
             missing.iter().map(|k| format!("{}: null", json::quote_python(k))).collect::<Vec<_>>().join(", ");
         out.push(make(
             &INFO,
-            &pointer.child(*first),
+            &pointer.child(first),
             "(missing)".to_owned(),
             format!("tf-keras's from_config requires it: \"KeyError: '{first}'\""),
             Some((vec![Edit { range: at, replacement: text }], new)),

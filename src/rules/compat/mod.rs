@@ -32,6 +32,7 @@ pub(super) mod tf_op_lambda;
 
 use crate::cli::Target;
 use crate::json::{self, Edit, Node, Pointer};
+use crate::schema::PointerPath;
 use crate::schema::{PartKind, Visit, walk};
 
 use super::codes::RuleInfo;
@@ -50,15 +51,57 @@ pub(super) fn active(doc: &Document<'_>, target: Target) -> bool {
 /// config and its pointer, and collects what `f` returns.
 pub(super) fn each_config<'a>(
     doc: &Document<'a>,
-    mut f: impl FnMut(&Visit<'a, '_>, &'a Node, &Pointer, &mut Vec<Finding>),
+    mut f: impl FnMut(&Visit<'a, '_>, &'a Node, &ConfigPointer<'_, 'a>, &mut Vec<Finding>),
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     walk(doc.root, &mut |visit| {
         if let Some(config) = visit.config.filter(|c| c.as_object().is_some()) {
-            f(visit, config, &visit.pointer.child("config"), &mut out);
+            f(visit, config, &ConfigPointer(visit.pointer), &mut out);
         }
     });
     out
+}
+
+/// The pointer to a visited object's `config`, given by the object's walk pointer so that it
+/// is built only for the configs a finding is about.
+pub(super) struct ConfigPointer<'p, 'a>(&'p PointerPath<'a>);
+
+impl ConfigPointer<'_, '_> {
+    /// The pointer to member `key` of the config.
+    pub(super) fn child(&self, key: &str) -> Pointer {
+        let mut pointer = self.0.child("config");
+        pointer.push(key);
+        pointer
+    }
+
+    /// The pointer to the object that holds the config.
+    pub(super) fn parent(&self) -> Option<Pointer> {
+        Some(self.0.to_pointer())
+    }
+}
+
+/// Where an object is, for building the pointer to one of its members: an owned pointer, a
+/// walk's borrowed one, or a visited object's config.
+pub(super) trait Base {
+    fn member_pointer(&self, key: &str) -> Pointer;
+}
+
+impl Base for Pointer {
+    fn member_pointer(&self, key: &str) -> Pointer {
+        self.child(key)
+    }
+}
+
+impl Base for PointerPath<'_> {
+    fn member_pointer(&self, key: &str) -> Pointer {
+        self.child(key)
+    }
+}
+
+impl Base for ConfigPointer<'_, '_> {
+    fn member_pointer(&self, key: &str) -> Pointer {
+        self.child(key)
+    }
 }
 
 /// A finding of `info` at `pointer`; `fix` is the safe edits and the new text.
@@ -98,7 +141,7 @@ pub(super) fn drop_member(
     info: &'static RuleInfo,
     src: &[u8],
     object: &Node,
-    pointer: &Pointer,
+    pointer: &dyn Base,
     key: &str,
     message: String,
     fixable: bool,
@@ -106,7 +149,7 @@ pub(super) fn drop_member(
     let index = object.as_object()?.iter().position(|m| m.key == key)?;
     let old = member_text(src, object, key)?;
     let fix = fixable.then(|| (vec![json::remove_member(src, object, index)], REMOVED.to_owned()));
-    Some(make(info, &pointer.child(key), old, message, fix))
+    Some(make(info, &pointer.member_pointer(key), old, message, fix))
 }
 
 /// A finding that renames member `key` of `object` to `new_key`, keeping its value's bytes.
@@ -114,7 +157,7 @@ pub(super) fn rename_member(
     info: &'static RuleInfo,
     src: &[u8],
     object: &Node,
-    pointer: &Pointer,
+    pointer: &dyn Base,
     key: &str,
     new_key: &str,
     message: String,
@@ -123,12 +166,18 @@ pub(super) fn rename_member(
     let new_name = json::quote_python(new_key);
     let edit = Edit::replace(member.key_span.clone(), new_name.clone());
     let new = format!("{new_name}: {}", raw(src, &member.value));
-    Some(make(info, &pointer.child(key), member_text(src, object, key)?, message, Some((vec![edit], new))))
+    Some(make(
+        info,
+        &pointer.member_pointer(key),
+        member_text(src, object, key)?,
+        message,
+        Some((vec![edit], new)),
+    ))
 }
 
 /// True if `pointer`'s last token is `key` (the object sits under that member).
-pub(super) fn under_key(pointer: &Pointer, key: &str) -> bool {
-    pointer.tokens().last().is_some_and(|t| t == key)
+pub(super) fn under_key(pointer: &PointerPath<'_>, key: &str) -> bool {
+    pointer.tokens().last().is_some_and(|t| t.is(key))
 }
 
 /// Findings for each argument in `keys` found in the config of a class in `classes` (any
@@ -226,7 +275,13 @@ pub(super) fn policy_to_name(
             let new = json::quote_python(name);
             (vec![json::replace_value(visit.object, &new)], new)
         });
-        out.push(make(info, visit.pointer, raw(doc.src, visit.object), message(visit.class_name), fix));
+        out.push(make(
+            info,
+            &visit.pointer.to_pointer(),
+            raw(doc.src, visit.object),
+            message(visit.class_name),
+            fix,
+        ));
     });
     out
 }

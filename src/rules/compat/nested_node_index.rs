@@ -51,10 +51,11 @@ pub(in crate::rules) fn check(doc: &Document<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     walk(doc.root, &mut |visit| {
         let Some(nodes) = visit.object.get("inbound_nodes").and_then(Node::as_array) else { return };
-        let mut shift = node_shift(doc.root, visit.pointer);
+        let layer = visit.pointer.to_pointer();
+        let mut shift = node_shift(doc.root, &layer);
         // tf-keras never refers to node 0 of such a model; a 0 anywhere means the indices are
         // already Keras 3's (fixed before, or written so), and must not move again.
-        shift.retain(|name, s| *s > 0 && !refers_to_node_zero(doc.root, visit.pointer, name));
+        shift.retain(|name, s| *s > 0 && !refers_to_node_zero(doc.root, &layer, name));
         for (n, node) in nodes.iter().enumerate() {
             let Some(entries) = node.as_array() else { continue };
             for (e, entry) in entries.iter().enumerate() {

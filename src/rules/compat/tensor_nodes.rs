@@ -60,8 +60,11 @@ pub(in crate::rules) fn check(doc: &Document<'_>) -> Vec<Finding> {
         if !items.iter().any(|n| n.as_object().is_some()) {
             return;
         }
-        let graph =
-            Graph { src: doc.src, node_shift: node_shift(doc.root, visit.pointer), positional: POSITIONAL };
+        let graph = Graph {
+            src: doc.src,
+            node_shift: node_shift(doc.root, &visit.pointer.to_pointer()),
+            positional: POSITIONAL,
+        };
         let converted: Option<Vec<String>> = items
             .iter()
             .map(|n| match n.as_object() {

@@ -35,13 +35,14 @@ pub(super) struct Blob<'a> {
 pub(super) fn blobs<'a>(visit: &Visit<'a, '_>) -> Vec<Blob<'a>> {
     let mut out = Vec::new();
     let Some(config) = visit.config else { return out };
-    let config_ptr = visit.pointer.child("config");
+    // The config's pointer is built only for the two classes that can hold bytecode.
+    let config_ptr = || visit.pointer.child("config");
     match visit.class_name {
         "__lambda__" => {
             let field = super::field_name(visit.pointer).to_owned();
             for key in ["code", "value"] {
                 if let Some(node) = config.get(key)
-                    && let Some((node, pointer)) = code_string(node, config_ptr.child(key))
+                    && let Some((node, pointer)) = code_string(node, config_ptr().child(key))
                 {
                     out.push(Blob {
                         text: node.as_str().unwrap_or_default(),
@@ -57,7 +58,7 @@ pub(super) fn blobs<'a>(visit: &Visit<'a, '_>) -> Vec<Blob<'a>> {
                 let kind = config.get(&format!("{attr}_type")).and_then(Node::as_str);
                 if kind == Some("lambda")
                     && let Some(node) = config.get(attr)
-                    && let Some((node, pointer)) = code_string(node, config_ptr.child(*attr))
+                    && let Some((node, pointer)) = code_string(node, config_ptr().child(*attr))
                 {
                     let text = node.as_str().unwrap_or_default();
                     out.push(Blob { node, pointer, text, field: (*attr).to_owned() });

@@ -23,6 +23,7 @@ pub(super) use sec005::INFO as SEC005;
 
 use crate::json::{Node, Pointer};
 use crate::schema::{PartKind, Visit, walk};
+use crate::schema::{PointerPath, PointerStep};
 
 use super::RuleInfo;
 use super::{Document, Finding};
@@ -61,9 +62,17 @@ fn finding(info: &'static RuleInfo, node: &Node, pointer: &Pointer, src: &[u8], 
     }
 }
 
-/// `node` and its pointer, when `object` has a member `key`.
-fn member<'a>(object: &'a Node, base: &Pointer, key: &str) -> Option<(&'a Node, Pointer)> {
-    object.get(key).map(|node| (node, base.child(key)))
+/// `node` and its pointer, when the visited object has a member `key`.
+fn member<'a>(visit: &Visit<'a, '_>, key: &str) -> Option<(&'a Node, Pointer)> {
+    visit.object.get(key).map(|node| (node, visit.pointer.child(key)))
+}
+
+/// `node` and its pointer, when the visited object's config has a member `key`.
+fn config_member<'a>(visit: &Visit<'a, '_>, key: &str) -> Option<(&'a Node, Pointer)> {
+    let node = visit.config?.get(key)?;
+    let mut pointer = visit.pointer.child("config");
+    pointer.push(key);
+    Some((node, pointer))
 }
 
 /// Where an object sits, for messages: "in `kernel_initializer` of layer `outer > mid > dense`",
@@ -81,11 +90,14 @@ fn location(visit: &Visit<'_, '_>) -> String {
 
 /// The config field an object is stored under: the last non-index token of its pointer
 /// (`kernel_initializer`, `metrics` for `/compile_config/metrics/1`).
-fn field_name(pointer: &Pointer) -> &str {
+fn field_name<'a>(pointer: &PointerPath<'a>) -> &'a str {
     pointer
         .tokens()
         .iter()
         .rev()
-        .find(|t| !t.bytes().all(|b| b.is_ascii_digit()))
-        .map_or("(root)", String::as_str)
+        .find_map(|t| match t {
+            PointerStep::Key(key) if !key.bytes().all(|b| b.is_ascii_digit()) => Some(*key),
+            _ => None,
+        })
+        .unwrap_or("(root)")
 }

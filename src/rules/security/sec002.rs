@@ -5,7 +5,7 @@ use crate::json::Node;
 use crate::schema::{Role, Visit};
 
 use super::bytecode::blobs;
-use super::{Finding, finding, location, member};
+use super::{Finding, config_member, finding, location};
 use crate::rules::Document;
 use crate::rules::{FixAvailability, RuleInfo, Severity};
 
@@ -46,9 +46,10 @@ pub(super) fn check(visit: &Visit<'_, '_>, document: &Document<'_>, out: &mut Ve
     if visit.class_name != "Lambda" || visit.role != Role::Layer {
         return;
     }
-    let Some(config) = visit.config.filter(|c| c.as_object().is_some()) else { return };
-    let config_ptr = visit.pointer.child("config");
-    let Some((function, pointer)) = member(config, &config_ptr, "function") else { return };
+    if visit.config.is_none_or(|c| c.as_object().is_none()) {
+        return;
+    }
+    let Some((function, pointer)) = config_member(visit, "function") else { return };
     // SEC001's: Keras 2 bytecode sits in this object's config, Keras 3 bytecode in a
     // `__lambda__` object of its own.
     let is_bytecode =

@@ -60,7 +60,7 @@ pub(super) fn check(visit: &Visit<'_, '_>, document: &Document<'_>, out: &mut Ve
     let Some(reference) = foreign(visit.object, visit.class_name, &document.settings.allowed_modules) else {
         return;
     };
-    let Some((node, pointer)) = member(visit.object, visit.pointer, "module") else { return };
+    let Some((node, pointer)) = member(visit, "module") else { return };
     let message = format!(
         "{} references `{}` from module `{}`, outside Keras: tf-keras and Keras < 3.9 import it while loading",
         location(visit),

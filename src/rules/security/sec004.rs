@@ -4,7 +4,7 @@
 use crate::json::Node;
 use crate::schema::{Role, Visit};
 
-use super::{Finding, finding, location, member};
+use super::{Finding, config_member, finding, location, member};
 use crate::rules::Document;
 use crate::rules::{FixAvailability, RuleInfo, Severity};
 
@@ -57,11 +57,10 @@ pub(super) fn check(visit: &Visit<'_, '_>, document: &Document<'_>, out: &mut Ve
     let Some(&(class, field)) = OP_LAYERS.iter().find(|(class, _)| *class == visit.class_name) else {
         return;
     };
-    let config_ptr = visit.pointer.child("config");
-    let called = visit.config.and_then(|config| member(config, &config_ptr, field));
+    let called = config_member(visit, field);
     let (node, pointer) = match called {
         Some(found) => found,
-        None => match member(visit.object, visit.pointer, "class_name") {
+        None => match member(visit, "class_name") {
             Some(found) => found,
             None => return,
         },

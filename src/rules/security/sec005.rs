@@ -64,7 +64,7 @@ pub(super) fn check(visit: &Visit<'_, '_>, document: &Document<'_>, out: &mut Ve
         return;
     }
     let Some((key, why)) = custom(visit) else { return };
-    let Some((node, pointer)) = member(visit.object, visit.pointer, key) else { return };
+    let Some((node, pointer)) = member(visit, key) else { return };
     let name = node.as_str().unwrap_or(class);
     let message = format!(
         "{} uses `{name}`, {why}: its code must be installed where the model is loaded",
