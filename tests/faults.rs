@@ -440,7 +440,7 @@ fn meddle_mid_batch(first: &Path, others_root: &Path, meddle: impl FnOnce()) -> 
         std::fs::copy(testdata().join("damaged/keras2_dense_seq.strings.fixedlen.h5"), &model).expect("copy");
         others.push(model);
     }
-    let mut child = kerasfix_command().arg("fix").arg(first).args(&others).spawn().expect("spawn");
+    let child = kerasfix_command().arg("fix").arg(first).args(&others).spawn().expect("spawn");
     let dir = first.parent().expect("dir");
     let started = Instant::now();
     while temporaries(dir).is_empty() {
