@@ -30,6 +30,35 @@ fn fixtures() -> Vec<(String, PartKind, Vec<u8>)> {
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     assert!(out.len() >= 20, "expected the generated fixtures, found {}", out.len());
+    out.extend(testdata_parts());
+    out
+}
+
+/// Every embedded document of every shipped test model (testdata/keras3, testdata/keras2), read
+/// through kerasfix's own containers, so the completeness checks cover what Keras wrote there.
+fn testdata_parts() -> Vec<(String, PartKind, Vec<u8>)> {
+    use kerasfix::container::{self, PartKind as Stored};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut models = Vec::new();
+    let roots = [root.join("keras3"), root.join("keras2")];
+    kerasfix::walk::walk(&roots, &|_| false, &mut |found| {
+        if let kerasfix::walk::Found::Model(path) = found {
+            models.push(path);
+        }
+    });
+    let mut out = Vec::new();
+    for path in models {
+        let model = container::open(&path).expect("testdata model opens");
+        for part in &model.parts {
+            let kind = match part.kind {
+                Stored::Config => PartKind::ModelConfig,
+                Stored::Training => PartKind::TrainingConfig,
+                Stored::Metadata => PartKind::Metadata,
+            };
+            out.push((format!("{}:{}", path.display(), part.name), kind, part.text.clone()));
+        }
+    }
+    assert!(out.len() >= 90, "expected every testdata model's parts, found {}", out.len());
     out
 }
 
