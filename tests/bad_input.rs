@@ -28,22 +28,6 @@ fn assert_refused(model: &Path, args: &[&str], expected: &str) {
     assert_eq!(snapshot(model), before, "{} was modified", model.display());
 }
 
-fn snapshot(path: &Path) -> Vec<u8> {
-    if path.is_dir() {
-        let mut all = Vec::new();
-        for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
-            let entry = entry.expect("walk");
-            all.extend(entry.path().to_string_lossy().as_bytes());
-            if entry.file_type().is_file() {
-                all.extend(std::fs::read(entry.path()).expect("read"));
-            }
-        }
-        all
-    } else {
-        std::fs::read(path).unwrap_or_default()
-    }
-}
-
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write");

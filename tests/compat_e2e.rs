@@ -14,9 +14,8 @@ mod common;
 
 use common::*;
 use std::ffi::OsStr;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 const SNAPSHOT: &str = "tests/snapshots/compat_before.txt";
 
@@ -38,22 +37,6 @@ const STILL_REFUSED: &[(&str, &str)] = &[
 /// `(saved by, target, loaded by)`.
 const DIRECTIONS: [(&str, &str, &str); 2] =
     [("keras2", "keras3", "keras3"), ("keras3", "tf-keras", "tf-keras")];
-
-fn run_with_stdin(command: &mut Command, input: &[u8]) -> Output {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("spawn {command:?}: {e}"));
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_vec();
-    // Write from a thread so a child that fills its stdout pipe first cannot deadlock us.
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().expect("wait");
-    writer.join().expect("writer thread").expect("write stdin");
-    out
-}
 
 /// One `keras_verify.py --many --json` process for all `(model, reference)` pairs; returns
 /// `(status, error, cause)` for each, in order.

@@ -34,39 +34,11 @@ fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
     path
 }
 
-fn show_raw(model: &Path, pointer: &str) -> Vec<u8> {
-    let out = kerasfix([
-        OsStr::new("show"),
-        OsStr::new("--raw"),
-        OsStr::new("--pointer"),
-        OsStr::new(pointer),
-        model.as_os_str(),
-    ]);
-    assert!(out.status.success(), "{}: {}", model.display(), stderr(&out));
-    out.stdout
-}
-
 fn rate_pointer(model: &Path) -> String {
     let layers: serde_json::Value =
         serde_json::from_slice(&show_raw(model, "/config/layers")).expect("layers JSON");
     let index = layers.as_array().expect("layers").iter().position(|l| l["class_name"] == "Dropout");
     format!("/config/layers/{}/config/rate", index.expect("a Dropout layer"))
-}
-
-fn snapshot(path: &Path) -> Vec<u8> {
-    if path.is_dir() {
-        let mut all = Vec::new();
-        for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
-            let entry = entry.expect("walk");
-            all.extend(entry.path().to_string_lossy().as_bytes());
-            if entry.file_type().is_file() {
-                all.extend(std::fs::read(entry.path()).expect("read"));
-            }
-        }
-        all
-    } else {
-        std::fs::read(path).expect("read model")
-    }
 }
 
 fn differing_middles<'a>(before: &'a [u8], after: &'a [u8]) -> (&'a [u8], &'a [u8]) {

@@ -14,9 +14,8 @@ mod common;
 use common::*;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 const MODES: [&str; 3] = ["floats", "strings", "sequences"];
@@ -52,22 +51,6 @@ struct Case {
     changed: usize,
     /// Left out of the fix because of this known bug (see `EXCLUDED`).
     excluded: Option<&'static str>,
-}
-
-fn run_with_stdin(command: &mut Command, input: &[u8]) -> Output {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("spawn {command:?}: {e}"));
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_vec();
-    // Write from a thread so a child that fills its stdout pipe first cannot deadlock us.
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().expect("wait");
-    writer.join().expect("writer thread").expect("write stdin");
-    out
 }
 
 /// Damages `(mode, src, dst)` triples in one Python process; returns the number of values

@@ -11,47 +11,6 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn show_raw(model: &Path, pointer: &str) -> Vec<u8> {
-    show_raw_part(model, "config", pointer)
-}
-
-fn show_raw_part(model: &Path, part: &str, pointer: &str) -> Vec<u8> {
-    let out = kerasfix([
-        OsStr::new("show"),
-        OsStr::new("--raw"),
-        OsStr::new("--part"),
-        OsStr::new(part),
-        OsStr::new("--pointer"),
-        OsStr::new(pointer),
-        model.as_os_str(),
-    ]);
-    assert!(out.status.success(), "{}: {}", model.display(), stderr(&out));
-    out.stdout
-}
-
-fn fingerprint(model: &Path, skip: &str) -> String {
-    let out = py(&py_helper("fingerprint.py"), &[model.as_os_str(), OsStr::new("--skip"), OsStr::new(skip)]);
-    assert!(out.status.success(), "fingerprint {}: {}", model.display(), stderr(&out));
-    stdout(&out)
-}
-
-/// Every byte of a model file or directory, with the directory's file names.
-fn snapshot(path: &Path) -> Vec<u8> {
-    if path.is_dir() {
-        let mut all = Vec::new();
-        for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
-            let entry = entry.expect("walk");
-            all.extend(entry.path().to_string_lossy().as_bytes());
-            if entry.file_type().is_file() {
-                all.extend(std::fs::read(entry.path()).expect("read"));
-            }
-        }
-        all
-    } else {
-        std::fs::read(path).expect("read model")
-    }
-}
-
 fn write_patch(dir: &Path, name: &str, ops: &serde_json::Value) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, ops.to_string()).expect("write patch");

@@ -8,24 +8,6 @@ use common::*;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-fn show_raw(model: &Path, pointer: &str) -> Vec<u8> {
-    let out = kerasfix([
-        OsStr::new("show"),
-        OsStr::new("--raw"),
-        OsStr::new("--pointer"),
-        OsStr::new(pointer),
-        model.as_os_str(),
-    ]);
-    assert!(out.status.success(), "{}: {}", model.display(), stderr(&out));
-    out.stdout
-}
-
-fn fingerprint(model: &Path, skip: &str) -> String {
-    let out = py(&py_helper("fingerprint.py"), &[model.as_os_str(), OsStr::new("--skip"), OsStr::new(skip)]);
-    assert!(out.status.success(), "fingerprint {}: {}", model.display(), stderr(&out));
-    stdout(&out)
-}
-
 /// The pointer of the first layer of `class` in a Sequential model's config.
 fn layer_pointer(model: &Path, class: &str) -> String {
     let layers: serde_json::Value =

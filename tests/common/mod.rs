@@ -116,3 +116,67 @@ pub fn reference_for(model: &Path) -> PathBuf {
 pub fn flavor_for(model: &Path) -> &'static str {
     if model.components().any(|c| c.as_os_str() == "keras2") { "tf-keras" } else { "keras3" }
 }
+
+/// `kerasfix show --raw --pointer POINTER MODEL`: the stored bytes of one value.
+pub fn show_raw(model: &Path, pointer: &str) -> Vec<u8> {
+    show_raw_part(model, "config", pointer)
+}
+
+/// The same for another part (`config`, `training`, `metadata`).
+pub fn show_raw_part(model: &Path, part: &str, pointer: &str) -> Vec<u8> {
+    let out = kerasfix([
+        std::ffi::OsStr::new("show"),
+        std::ffi::OsStr::new("--raw"),
+        std::ffi::OsStr::new("--part"),
+        std::ffi::OsStr::new(part),
+        std::ffi::OsStr::new("--pointer"),
+        std::ffi::OsStr::new(pointer),
+        model.as_os_str(),
+    ]);
+    assert!(out.status.success(), "{}: {}", model.display(), stderr(&out));
+    out.stdout
+}
+
+/// tests/py/fingerprint.py: everything in the model but `skip`, as h5py / zipfile see it.
+pub fn fingerprint(model: &Path, skip: &str) -> String {
+    let args = [model.as_os_str(), std::ffi::OsStr::new("--skip"), std::ffi::OsStr::new(skip)];
+    let out = py(&py_helper("fingerprint.py"), &args);
+    assert!(out.status.success(), "fingerprint {}: {}", model.display(), stderr(&out));
+    stdout(&out)
+}
+
+/// Every byte of a model file or directory (with the directory's file names), to prove that a
+/// refused or failed command wrote nothing.
+pub fn snapshot(path: &Path) -> Vec<u8> {
+    if path.is_dir() {
+        let mut all = Vec::new();
+        for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+            let entry = entry.expect("walk");
+            all.extend(entry.path().to_string_lossy().as_bytes());
+            if entry.file_type().is_file() {
+                all.extend(std::fs::read(entry.path()).expect("read"));
+            }
+        }
+        all
+    } else {
+        std::fs::read(path).unwrap_or_default()
+    }
+}
+
+/// Runs `command` with `input` on its stdin and collects its output.
+pub fn run_with_stdin(command: &mut Command, input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {command:?}: {e}"));
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    // Write from a thread so a child that fills its stdout pipe first cannot deadlock us.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("wait");
+    writer.join().expect("writer thread").expect("write stdin");
+    out
+}
