@@ -6,6 +6,7 @@
 //! into [`Node`]s with byte spans ([`parse`]), addresses them with RFC 6901 [`Pointer`]s, and
 //! applies [`Edit`]s to the original bytes ([`apply_edits`]).
 
+mod diff;
 mod edit;
 mod node;
 mod patch;
@@ -13,13 +14,14 @@ mod pointer;
 mod render;
 mod scan;
 
+pub use diff::diff;
 pub use edit::{
     Edit, EditError, apply_edits, insert_element, insert_member, remove_element, remove_member, replace_value,
 };
 pub use node::{DuplicateKey, Member, Node, Number, Value};
 pub use patch::{
-    Operation, OperationError, PatchDocumentError, PatchValue, apply_operation, apply_patch, diff,
-    parse_patch, values_equal,
+    Operation, OperationError, PatchDocumentError, PatchValue, apply_operation, apply_patch, parse_patch,
+    values_equal,
 };
 pub use pointer::{Pointer, PointerError};
 pub use render::{compact_python, pretty, quote_python};
