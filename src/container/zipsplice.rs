@@ -334,7 +334,9 @@ fn rewrite_entry(
 /// between files becomes copy_file_range, so weights never pass through this process.
 fn copy_range(source: &mut File, out: &mut File, start: u64, end: u64) -> io::Result<()> {
     source.seek(SeekFrom::Start(start))?;
-    let copied = io::copy(&mut Read::by_ref(source).take(end - start), out)?;
+    // `Take<&File>` is what std's `io::copy` turns into copy_file_range (a `Take<&mut File>`
+    // would be copied through a userspace buffer).
+    let copied = io::copy(&mut (&*source).take(end - start), out)?;
     if copied != end - start {
         return Err(bad("archive shorter than its directory says"));
     }
