@@ -262,9 +262,14 @@ fn emit(
         report::render(out, options.format, &model_report.records)?;
     } else {
         // What was fixed is in the summary (and, with --verbose, listed); what is left to
-        // look at, or what --dry-run would do, is always listed.
-        let shown: Vec<Record> =
-            model_report.records.into_iter().filter(|r| r.applied != Some(true)).collect();
+        // look at, or what --dry-run would do, is always listed, except that with --diff the
+        // diff already shows every fix (as `ruff --diff` does) and only the unfixable remain.
+        let diffed = matches!(options.mode, FixMode::Apply { diff: true, .. });
+        let shown: Vec<Record> = model_report
+            .records
+            .into_iter()
+            .filter(|r| r.applied != Some(true) && !(diffed && r.new.is_some()))
+            .collect();
         report::render(out, options.format, &shown)?;
     }
     Ok(())
