@@ -199,7 +199,13 @@ fn kill_loop(original: &Path, fixed: &Path, full_run: Duration) {
         "{ext}: {KILL_ITERATIONS} kills: {kept_original} left the original, {complete} the fixed model, \
          {leftovers} left a temporary (full run {full:.2}s)"
     );
-    assert!(kept_original > 0 && complete > 0, "kills should land both before and after the rename");
+    // Where each kill lands depends on the machine's speed, so which outcomes occur is not
+    // asserted (each iteration above already proved its outcome is one of the two allowed);
+    // what must hold is that the loop really interrupted runs rather than killing finished ones.
+    assert!(
+        kept_original + leftovers > 0,
+        "no kill interrupted a run (all {KILL_ITERATIONS} landed after it ended)"
+    );
 }
 
 #[test]
