@@ -6,6 +6,10 @@
 mod common;
 
 use common::*;
+
+fn rate_pointer(model: &std::path::Path) -> String {
+    format!("{}/config/rate", layer_pointer(model, "Dropout"))
+}
 use std::ffi::OsStr;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
@@ -32,21 +36,6 @@ fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
     std::fs::write(&path, format!("#!/bin/sh\nset -e\n{body}\n")).expect("write script");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     path
-}
-
-fn rate_pointer(model: &Path) -> String {
-    let layers: serde_json::Value =
-        serde_json::from_slice(&show_raw(model, "/config/layers")).expect("layers JSON");
-    let index = layers.as_array().expect("layers").iter().position(|l| l["class_name"] == "Dropout");
-    format!("/config/layers/{}/config/rate", index.expect("a Dropout layer"))
-}
-
-fn differing_middles<'a>(before: &'a [u8], after: &'a [u8]) -> (&'a [u8], &'a [u8]) {
-    let prefix = before.iter().zip(after).take_while(|(a, b)| a == b).count();
-    let max_suffix = before.len().min(after.len()) - prefix;
-    let suffix =
-        before.iter().rev().zip(after.iter().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
-    (&before[prefix..before.len() - suffix], &after[prefix..after.len() - suffix])
 }
 
 fn assert_no_temporaries(tmp: &Path) {

@@ -25,32 +25,6 @@ fn patch(patch: &Path, extra: &[&str], paths: &[&Path]) -> Output {
     kerasfix(args)
 }
 
-/// Splits `before` and `after` into common prefix, differing middles and common suffix.
-fn differing_middles<'a>(before: &'a [u8], after: &'a [u8]) -> (&'a [u8], &'a [u8]) {
-    let prefix = before.iter().zip(after).take_while(|(a, b)| a == b).count();
-    let max_suffix = before.len().min(after.len()) - prefix;
-    let suffix =
-        before.iter().rev().zip(after.iter().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
-    (&before[prefix..before.len() - suffix], &after[prefix..after.len() - suffix])
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-/// The pointer of the first layer of `class` in a Sequential model's config.
-fn layer_pointer(model: &Path, class: &str) -> String {
-    let layers: serde_json::Value =
-        serde_json::from_slice(&show_raw(model, "/config/layers")).expect("layers JSON");
-    let index = layers
-        .as_array()
-        .expect("layers")
-        .iter()
-        .position(|l| l["class_name"] == class)
-        .unwrap_or_else(|| panic!("no {class} layer in {}", model.display()));
-    format!("/config/layers/{index}")
-}
-
 fn verify_with_keras(model: &Path, reference: &Path) {
     let out = py(
         &root().join("scripts/keras_verify.py"),

@@ -6,20 +6,7 @@ mod common;
 
 use common::*;
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
-
-/// The pointer of the first layer of `class` in a Sequential model's config.
-fn layer_pointer(model: &Path, class: &str) -> String {
-    let layers: serde_json::Value =
-        serde_json::from_slice(&show_raw(model, "/config/layers")).expect("layers JSON");
-    let index = layers
-        .as_array()
-        .expect("layers")
-        .iter()
-        .position(|l| l["class_name"] == class)
-        .unwrap_or_else(|| panic!("no {class} layer in {}", model.display()));
-    format!("/config/layers/{index}")
-}
+use std::path::PathBuf;
 
 /// Loads each model in its own library (one Python process per flavour, since importing
 /// TensorFlow takes seconds) and asserts it predicts its reference outputs.
@@ -50,19 +37,6 @@ fn verify_with_keras(models: &[(PathBuf, PathBuf)]) {
         let ok = text.lines().filter(|l| l.starts_with("OK")).count();
         assert_eq!(ok, pairs.lines().count(), "{flavor}: {text}");
     }
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-/// Splits `before` and `after` into common prefix, differing middles and common suffix.
-fn differing_middles<'a>(before: &'a [u8], after: &'a [u8]) -> (&'a [u8], &'a [u8]) {
-    let prefix = before.iter().zip(after).take_while(|(a, b)| a == b).count();
-    let max_suffix = before.len().min(after.len()) - prefix;
-    let suffix =
-        before.iter().rev().zip(after.iter().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
-    (&before[prefix..before.len() - suffix], &after[prefix..after.len() - suffix])
 }
 
 const CONTAINERS: [(&str, &str); 7] = [
