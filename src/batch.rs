@@ -79,10 +79,7 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
         });
     }
 
-    // The same model may be named twice (a directory and a file in it, or config.json and
-    // metadata.json of one archive); process it once.
-    let mut seen = std::collections::HashSet::new();
-    models.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
+    walk::dedupe(&mut models);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let progress = !options.quiet && models.len() > 1 && std::io::stderr().is_terminal();
@@ -99,13 +96,16 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
         // Locks for the whole chunk, taken in path order so two runs cannot deadlock, and held
         // until the chunk's fixes are committed.
         let _locks = if writing { lock_dirs(&models[chunk.clone()]) } else { Vec::new() };
-        let results =
-            process_parallel(&models[chunk.clone()], &settings[chunk.clone()], &options.mode, &mut |path| {
-                done += 1;
-                if progress {
-                    eprint!("\r\x1b[2K[{done}/{}] {}", models.len(), paths::display(path));
-                }
-            });
+        let mut show_progress = |path: &Path| {
+            done += 1;
+            eprint!("\r\x1b[2K[{done}/{}] {}", models.len(), paths::display(path));
+        };
+        let results = process_parallel(
+            &models[chunk.clone()],
+            &settings[chunk.clone()],
+            &options.mode,
+            if progress { Some(&mut show_progress) } else { None },
+        );
         if progress {
             eprint!("\r\x1b[2K");
         }
@@ -169,46 +169,69 @@ fn chunks(models: &[PathBuf], writing: bool) -> Vec<std::ops::Range<usize>> {
 
 /// Takes the write locks of every directory holding one of `models`, in path order.
 pub(crate) fn lock_dirs(models: &[PathBuf]) -> Vec<crate::container::ModelLock> {
-    let mut dirs: Vec<PathBuf> =
-        models.iter().filter_map(|p| crate::container::atomic::lock_dir_of(p).ok()).collect();
+    use crate::container::atomic::lock_dir_spelling;
+    // Many models share a directory: canonicalize (a `readlink` per component) each once.
+    let mut spellings: Vec<PathBuf> = models.iter().filter_map(|p| lock_dir_spelling(p).ok()).collect();
+    spellings.sort();
+    spellings.dedup();
+    let mut dirs: Vec<PathBuf> = spellings.iter().filter_map(|d| std::fs::canonicalize(d).ok()).collect();
     dirs.sort();
     dirs.dedup();
     // A directory that cannot be locked is left to the model's own processing to report.
     dirs.iter().filter_map(|dir| crate::container::atomic::lock_dir(dir).ok()).collect()
 }
 
-/// Processes `models` on all cores and returns their results in the models' order, calling
-/// `finished` (on this thread) as each completes. libhdf5 calls are serialized by hdf5-metno's
-/// lock; zip reading, JSON and the rules run in parallel.
+/// Processes `models` on all cores and returns their results in the models' order. With
+/// `finished`, it is called (on this thread) as each model completes, for the progress line;
+/// without it, workers keep their results until they are done, so a sweep of small models does
+/// not wake this thread once per model. libhdf5 calls are serialized by hdf5-metno's lock; zip
+/// reading, JSON and the rules run in parallel.
 fn process_parallel(
     models: &[PathBuf],
     settings: &[Arc<Settings>],
     mode: &FixMode,
-    finished: &mut dyn FnMut(&Path),
+    mut finished: Option<&mut dyn FnMut(&Path)>,
 ) -> Vec<Result<ModelReport, String>> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8).min(models.len()).max(1);
+    static WORKERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let workers = *WORKERS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(8));
+    let workers = workers.min(models.len()).max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut results: Vec<Option<Result<ModelReport, String>>> = models.iter().map(|_| None).collect();
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::channel();
-        for _ in 0..workers {
-            let sender = sender.clone();
-            let next = &next;
-            scope.spawn(move || {
-                loop {
-                    let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(path) = models.get(index) else { break };
-                    let result = lint::process(path, &settings[index], mode);
-                    if sender.send((index, result)).is_err() {
-                        break;
+        let report_each = finished.is_some();
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let sender = sender.clone();
+                let next = &next;
+                scope.spawn(move || {
+                    let mut kept = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = models.get(index) else { break };
+                        let result = lint::process(path, &settings[index], mode);
+                        if !report_each {
+                            kept.push((index, result));
+                        } else if sender.send((index, result)).is_err() {
+                            break;
+                        }
                     }
-                }
-            });
-        }
+                    kept
+                })
+            })
+            .collect();
         drop(sender);
-        for (index, result) in receiver {
-            finished(&models[index]);
-            results[index] = Some(result);
+        if let Some(finished) = finished.as_mut() {
+            for (index, result) in receiver {
+                finished(&models[index]);
+                results[index] = Some(result);
+            }
+        }
+        for handle in handles {
+            // A worker that panicked leaves its models unprocessed; they are reported below.
+            for (index, result) in handle.join().unwrap_or_default() {
+                results[index] = Some(result);
+            }
         }
     });
     results

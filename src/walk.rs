@@ -170,3 +170,48 @@ pub fn read_path_list(source: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     Ok(paths)
 }
+
+/// Drops models named twice (a directory and a file in it, or a path and a symlink to it),
+/// keeping the first naming. Identity is the file's device and inode (one `stat`) rather than
+/// its canonical path (a `readlink` per component), except for a file with several hard links:
+/// each of its names is a model of its own, since a fix replaces one name and not the others.
+pub fn dedupe(models: &mut Vec<PathBuf>) {
+    use std::os::unix::fs::MetadataExt;
+    #[derive(Hash, PartialEq, Eq)]
+    enum Identity {
+        Inode(u64, u64),
+        Path(PathBuf),
+    }
+    let mut seen = std::collections::HashSet::new();
+    models.retain(|p| {
+        let identity = match std::fs::metadata(p) {
+            Ok(meta) if meta.is_dir() || meta.nlink() == 1 => Identity::Inode(meta.dev(), meta.ino()),
+            Ok(_) => Identity::Path(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
+            // Unreadable: kept (its own processing reports why), once per spelling.
+            Err(_) => Identity::Path(p.clone()),
+        };
+        seen.insert(identity)
+    });
+}
+
+#[cfg(test)]
+mod dedupe_tests {
+    use super::dedupe;
+
+    #[test]
+    fn a_symlink_and_a_repeat_collapse_but_hard_links_stay_separate_models() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let original = dir.path().join("a.h5");
+        std::fs::write(&original, b"x").expect("write");
+        let link = dir.path().join("link.h5");
+        std::os::unix::fs::symlink(&original, &link).expect("symlink");
+        let hard = dir.path().join("hard.h5");
+        std::fs::hard_link(&original, &hard).expect("hard link");
+        let missing = dir.path().join("missing.h5");
+        let mut models =
+            vec![original.clone(), link, hard.clone(), original.clone(), missing.clone(), missing.clone()];
+        dedupe(&mut models);
+        // A fix replaces the name it was given, so each hard link is fixed under its own name.
+        assert_eq!(models, vec![original, hard, missing]);
+    }
+}

@@ -6,7 +6,6 @@
 //! model whose every operation succeeded is written (two-phase, as `fix` writes its batches).
 //! A failing model is reported and the batch goes on.
 
-use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -99,8 +98,7 @@ fn expand(roots: &[PathBuf], totals: &mut Totals) -> Vec<PathBuf> {
             totals.errors += 1;
         }
     });
-    let mut seen = HashSet::new();
-    models.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
+    walk::dedupe(&mut models);
     models
 }
 

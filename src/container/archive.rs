@@ -6,7 +6,7 @@
 //! the order and archive comment are kept. The `zip` crate reads and verifies the result.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use zip::ZipArchive;
@@ -27,8 +27,46 @@ fn zip_error(err: ZipError) -> ContainerError {
     ContainerError::Zip(err.to_string())
 }
 
-fn open_archive(path: &Path) -> Result<ZipArchive<BufReader<File>>, ContainerError> {
-    ZipArchive::new(BufReader::new(File::open(path)?)).map_err(zip_error)
+/// Archives up to this size are read whole with one `read`: the zip crate's seeks and reads of
+/// the central directory and each entry would otherwise cost a dozen system calls per model.
+const READ_WHOLE_BELOW: u64 = 1 << 20;
+
+/// The bytes of an archive: in memory when small, else read through a buffer as needed, so a
+/// 1 GB archive never passes through memory.
+pub(crate) enum ArchiveSource {
+    Memory(Cursor<Vec<u8>>),
+    File(BufReader<File>),
+}
+
+impl Read for ArchiveSource {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            ArchiveSource::Memory(m) => m.read(buf),
+            ArchiveSource::File(f) => f.read(buf),
+        }
+    }
+}
+
+impl Seek for ArchiveSource {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        match self {
+            ArchiveSource::Memory(m) => m.seek(pos),
+            ArchiveSource::File(f) => f.seek(pos),
+        }
+    }
+}
+
+fn open_archive(path: &Path) -> Result<ZipArchive<ArchiveSource>, ContainerError> {
+    let mut file = File::open(path)?;
+    let len = file.metadata()?.len();
+    let source = if len <= READ_WHOLE_BELOW {
+        let mut bytes = Vec::with_capacity(len as usize);
+        file.read_to_end(&mut bytes)?;
+        ArchiveSource::Memory(Cursor::new(bytes))
+    } else {
+        ArchiveSource::File(BufReader::new(file))
+    };
+    ZipArchive::new(source).map_err(zip_error)
 }
 
 /// Reads the JSON entries of a `.keras` archive.
@@ -131,7 +169,7 @@ fn verify(
     path: &Path,
     model: &Model,
     changed: &[(usize, &[u8])],
-    source: &mut ZipArchive<BufReader<File>>,
+    source: &mut ZipArchive<ArchiveSource>,
 ) -> Result<(), ContainerError> {
     let reopened = open(path)?;
     for (index, part) in model.parts.iter().enumerate() {

@@ -41,14 +41,18 @@ pub struct Stamp {
 
 impl Stamp {
     pub fn of(path: &Path) -> io::Result<Stamp> {
+        Ok(Stamp::from_metadata(&fs::metadata(path)?))
+    }
+
+    /// The stamp of a file whose metadata is already at hand (one `stat` per model, not three).
+    pub fn from_metadata(meta: &fs::Metadata) -> Stamp {
         use std::os::unix::fs::MetadataExt;
-        let meta = fs::metadata(path)?;
-        Ok(Stamp {
+        Stamp {
             len: if meta.is_dir() { 0 } else { meta.len() },
             modified: meta.modified().ok(),
             inode: meta.ino(),
             device: meta.dev(),
-        })
+        }
     }
 }
 
@@ -73,8 +77,15 @@ pub fn lock_model(path: &Path) -> io::Result<ModelLock> {
 /// The directory whose lock guards the model at `path`: the archive directory itself for an
 /// unzipped archive, else the directory holding the (symlink-resolved) file.
 pub fn lock_dir_of(path: &Path) -> io::Result<PathBuf> {
-    let real = resolve(path)?;
-    Ok(if real.is_dir() { real } else { parent_dir(&real) })
+    // Canonical, so that two runs naming the same directory differently sort it the same way.
+    fs::canonicalize(lock_dir_spelling(path)?)
+}
+
+/// The directory [`lock_dir_of`] locks, as spelled from `path` (not canonical): a batch
+/// canonicalizes each distinct spelling once rather than once per model.
+pub fn lock_dir_spelling(path: &Path) -> io::Result<PathBuf> {
+    let (real, meta) = resolve(path)?;
+    Ok(if meta.is_dir() { real } else { parent_dir(&real) })
 }
 
 /// Takes the lock of one directory, waiting for it. A batch takes the locks of all the
@@ -97,8 +108,21 @@ pub fn lock_dir(dir: &Path) -> io::Result<ModelLock> {
 
 /// The real location of `path`, following symlinks, so that writing replaces the link's target
 /// and leaves the link itself in place.
-pub fn resolve(path: &Path) -> io::Result<PathBuf> {
-    fs::canonicalize(path)
+///
+/// Only the last component matters: a rename replaces the directory entry it names, so a model
+/// that is a symlink must be resolved to its target, while symlinks among its parents are
+/// followed by the kernel alike for the temporary beside it and for the rename. Resolving only
+/// then spares a `readlink` per path component on every model of a sweep. Returns the path
+/// with the target's metadata.
+pub fn resolve(path: &Path) -> io::Result<(PathBuf, fs::Metadata)> {
+    let meta = fs::symlink_metadata(path)?;
+    if meta.file_type().is_symlink() {
+        let real = fs::canonicalize(path)?;
+        let meta = fs::metadata(&real)?;
+        Ok((real, meta))
+    } else {
+        Ok((path.to_path_buf(), meta))
+    }
 }
 
 /// A temporary file beside its target; removed on drop unless it was renamed into place.

@@ -16,7 +16,11 @@ const ZIP_EMPTY_ARCHIVE: &[u8; 4] = b"PK\x05\x06";
 
 /// The format of the model at `path` (a resolved, existing path).
 pub fn detect(path: &Path) -> Result<Format, ContainerError> {
-    let meta = std::fs::metadata(path)?;
+    detect_with(path, &std::fs::metadata(path)?)
+}
+
+/// [`detect`] for a path whose metadata (symlinks followed) the caller already has.
+pub fn detect_with(path: &Path, meta: &std::fs::Metadata) -> Result<Format, ContainerError> {
     if meta.is_dir() {
         return if path.join("config.json").is_file() {
             Ok(Format::KerasDir)
