@@ -10,6 +10,8 @@ use std::sync::Arc;
 use anyhow::{Result, anyhow};
 
 use crate::config::{Config, Discovery};
+use crate::container::{ContainerError, WriteReport};
+use crate::dirlock::{self, DirLocks};
 use crate::exit::ExitStatus;
 use crate::lint::{self, FixMode, ModelReport};
 use crate::paths;
@@ -92,22 +94,64 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
     let writing = matches!(options.mode, FixMode::Apply { dry_run: false, .. });
     let mut all_records: Vec<Record> = Vec::new();
     let mut done = 0;
+    // While one chunk's fixes are committed (synced and renamed, mostly waiting on the disk),
+    // the next chunk is already being processed; see `dirlock` for how their locks overlap.
+    let mut committing: Option<(DirLocks, Vec<ModelReport>)> = None;
     for chunk in chunks(&models, writing) {
-        // Locks for the whole chunk, taken in path order so two runs cannot deadlock, and held
-        // until the chunk's fixes are committed.
-        let _locks = if writing { lock_dirs(&models[chunk.clone()]) } else { Vec::new() };
+        // Locks for the whole chunk, held until the chunk's fixes are committed.
+        let locks = if writing {
+            let dirs = dirlock::lock_dirs_of(&models[chunk.clone()]);
+            match committing.as_ref().and_then(|(held, _)| held.extend(&dirs)) {
+                Some(locks) => locks,
+                None => {
+                    if let Some((held, mut waiting)) = committing.take() {
+                        let committed = commit_prepared(&mut waiting);
+                        drop(held);
+                        report_committed(
+                            waiting,
+                            committed,
+                            &mut totals,
+                            options,
+                            &mut out,
+                            &mut all_records,
+                        )?;
+                    }
+                    DirLocks::acquire(&dirs)
+                }
+            }
+        } else {
+            DirLocks::default()
+        };
         let mut show_progress = |path: &Path| {
             done += 1;
             eprint!("\r\x1b[2K[{done}/{}] {}", models.len(), paths::display(path));
         };
-        let results = process_parallel(
-            &models[chunk.clone()],
-            &settings[chunk.clone()],
-            &options.mode,
-            if progress { Some(&mut show_progress) } else { None },
-        );
+        let previous = committing.take();
+        let (results, previous) = std::thread::scope(|scope| {
+            let committer = previous.map(|(held, mut waiting)| {
+                scope.spawn(move || {
+                    let committed = commit_prepared(&mut waiting);
+                    drop(held);
+                    (waiting, committed)
+                })
+            });
+            let results = process_parallel(
+                &models[chunk.clone()],
+                &settings[chunk.clone()],
+                &options.mode,
+                if progress { Some(&mut show_progress) } else { None },
+            );
+            (results, committer.map(|c| c.join()))
+        });
         if progress {
             eprint!("\r\x1b[2K");
+        }
+        match previous {
+            Some(Ok((waiting, committed))) => {
+                report_committed(waiting, committed, &mut totals, options, &mut out, &mut all_records)?
+            }
+            Some(Err(_)) => return Err(anyhow!("internal error: committing fixes panicked")),
+            None => {}
         }
         let mut waiting = Vec::new();
         for (path, result) in models[chunk].iter().zip(results) {
@@ -129,7 +173,12 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
                 }
             }
         }
-        commit_and_report(&mut waiting, &mut totals, options, &mut out, &mut all_records)?;
+        committing = Some((locks, waiting));
+    }
+    if let Some((held, mut waiting)) = committing.take() {
+        let committed = commit_prepared(&mut waiting);
+        drop(held);
+        report_committed(waiting, committed, &mut totals, options, &mut out, &mut all_records)?;
     }
     if options.format == Format::Json {
         report::render(&mut out, options.format, &all_records)?;
@@ -168,17 +217,8 @@ fn chunks(models: &[PathBuf], writing: bool) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Takes the write locks of every directory holding one of `models`, in path order.
-pub(crate) fn lock_dirs(models: &[PathBuf]) -> Vec<crate::container::ModelLock> {
-    use crate::container::atomic::lock_dir_spelling;
-    // Many models share a directory: canonicalize (a `readlink` per component) each once.
-    let mut spellings: Vec<PathBuf> = models.iter().filter_map(|p| lock_dir_spelling(p).ok()).collect();
-    spellings.sort();
-    spellings.dedup();
-    let mut dirs: Vec<PathBuf> = spellings.iter().filter_map(|d| std::fs::canonicalize(d).ok()).collect();
-    dirs.sort();
-    dirs.dedup();
-    // A directory that cannot be locked is left to the model's own processing to report.
-    dirs.iter().filter_map(|dir| crate::container::atomic::lock_dir(dir).ok()).collect()
+pub(crate) fn lock_dirs(models: &[PathBuf]) -> DirLocks {
+    DirLocks::acquire(&dirlock::lock_dirs_of(models))
 }
 
 /// Processes `models` on all cores and returns their results in the models' order. With
@@ -241,18 +281,23 @@ fn process_parallel(
         .collect()
 }
 
-/// Commits the waiting models' replacements in one batch and reports each: a model whose
-/// replacement failed becomes an error, and its findings are reported as not applied.
-fn commit_and_report(
-    waiting: &mut Vec<ModelReport>,
+/// Makes the waiting models' replacements durable and renames them into place, in one batch.
+/// Runs beside the next chunk's processing: it only touches the models' own temporaries.
+fn commit_prepared(waiting: &mut [ModelReport]) -> Vec<Result<WriteReport, ContainerError>> {
+    crate::container::commit(waiting.iter_mut().map(|r| std::mem::take(&mut r.prepared)).collect())
+}
+
+/// Reports each committed model: one whose replacement failed becomes an error, and its
+/// findings are reported as not applied.
+fn report_committed(
+    waiting: Vec<ModelReport>,
+    committed: Vec<Result<WriteReport, ContainerError>>,
     totals: &mut Totals,
     options: &BatchOptions,
     out: &mut dyn Write,
     all_records: &mut Vec<Record>,
 ) -> Result<()> {
-    let mut reports: Vec<ModelReport> = std::mem::take(waiting);
-    let prepared = reports.iter_mut().map(|r| std::mem::take(&mut r.prepared)).collect();
-    for (mut model_report, result) in reports.into_iter().zip(crate::container::commit(prepared)) {
+    for (mut model_report, result) in waiting.into_iter().zip(committed) {
         if let Err(e) = result {
             eprintln!("error: {}: {e}; the file is unchanged", model_report.path);
             totals.errors += 1;

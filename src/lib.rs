@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod container;
+pub mod dirlock;
 pub mod exit;
 pub mod json;
 pub mod lint;

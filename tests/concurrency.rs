@@ -15,8 +15,13 @@ use std::time::{Duration, Instant};
 /// 9 copies of testdata/damaged (6 files and 1 unzipped archive each): 63 damaged models, some
 /// sharing a directory, some alone.
 fn damaged_tree(root: &Path) -> Vec<PathBuf> {
+    damaged_groups(root, 9)
+}
+
+/// `groups` copies of testdata/damaged, one directory each.
+fn damaged_groups(root: &Path, groups: usize) -> Vec<PathBuf> {
     let mut models = Vec::new();
-    for i in 0..9 {
+    for i in 0..groups {
         let dir = root.join(format!("group{i}"));
         std::fs::create_dir_all(&dir).expect("mkdir");
         for entry in std::fs::read_dir(testdata().join("damaged")).expect("list") {
@@ -55,47 +60,10 @@ fn content(path: &Path) -> Vec<u8> {
 
 #[test]
 fn two_fix_runs_over_the_same_tree_lose_nothing() {
-    // The reference: one uninterrupted run over its own copy of the tree.
-    let reference = tempfile::tempdir().expect("tempdir");
-    let expected = damaged_tree(reference.path());
-    let out = kerasfix([OsStr::new("fix"), reference.path().as_os_str()]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-
+    let (reference, expected) = fixed_once(9);
     for round in 0..3 {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let models = damaged_tree(dir.path());
-        assert!(models.len() >= 50);
-        let first = spawn(&[OsStr::new("fix"), dir.path().as_os_str()]);
         // The second run walks the tree in the other order half of the time (files listed).
-        let second = if round % 2 == 0 {
-            spawn(&[OsStr::new("fix"), dir.path().as_os_str()])
-        } else {
-            let mut args: Vec<&OsStr> = vec![OsStr::new("fix")];
-            args.extend(models.iter().rev().map(|m| m.as_os_str()));
-            spawn(&args)
-        };
-        let (first, second) =
-            (first.wait_with_output().expect("wait"), second.wait_with_output().expect("wait"));
-        for out in [&first, &second] {
-            let err = stderr(out);
-            assert_eq!(out.status.code(), Some(0), "round {round}: {err}");
-            assert!(!err.contains("error:") && !err.contains("panicked"), "round {round}: {err}");
-        }
-        // Every edit landed exactly once: each model is byte-identical to the single run's.
-        for (model, reference_model) in models.iter().zip(&expected) {
-            assert_eq!(
-                content(model),
-                content(reference_model),
-                "round {round}: {} differs",
-                model.display()
-            );
-        }
-        let leftovers: Vec<_> = walkdir::WalkDir::new(dir.path())
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_name().to_string_lossy().contains(".kerasfix-tmp-"))
-            .collect();
-        assert!(leftovers.is_empty(), "round {round}: temporaries left: {leftovers:?}");
+        race(9, round % 2 == 1, &expected, &format!("round {round}"));
     }
     // The fixed models open in h5py / zipfile (every zip CRC checked) and the tree is clean.
     let files: Vec<&OsStr> = expected.iter().filter(|m| m.is_file()).map(|m| m.as_os_str()).collect();
@@ -105,6 +73,57 @@ fn two_fix_runs_over_the_same_tree_lose_nothing() {
     assert!(opened.status.success(), "{}", stderr(&opened));
     let check = kerasfix([OsStr::new("check"), reference.path().as_os_str()]);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+}
+
+/// A batch of more than 256 models is committed in chunks, each while the next is processed,
+/// so two chunks' directory locks overlap; a second run taking the directories in the opposite
+/// order must neither deadlock nor lose an edit.
+#[test]
+fn two_fix_runs_over_several_chunks_in_opposite_orders_lose_nothing() {
+    let (_reference, expected) = fixed_once(90);
+    assert!(expected.len() > 256, "{} models: not more than one chunk", expected.len());
+    race(90, true, &expected, "several chunks");
+}
+
+/// One uninterrupted run over its own copy of `groups` groups: the expected result.
+fn fixed_once(groups: usize) -> (tempfile::TempDir, Vec<PathBuf>) {
+    let reference = tempfile::tempdir().expect("tempdir");
+    let expected = damaged_groups(reference.path(), groups);
+    let out = kerasfix([OsStr::new("fix"), reference.path().as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    (reference, expected)
+}
+
+/// Two `fix` runs at once over a fresh damaged tree; every model must end byte-identical to
+/// `expected`, with no error and no temporary left.
+fn race(groups: usize, reversed: bool, expected: &[PathBuf], label: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let models = damaged_groups(dir.path(), groups);
+    assert!(models.len() >= 50);
+    let first = spawn(&[OsStr::new("fix"), dir.path().as_os_str()]);
+    let second = if reversed {
+        let mut args: Vec<&OsStr> = vec![OsStr::new("fix")];
+        args.extend(models.iter().rev().map(|m| m.as_os_str()));
+        spawn(&args)
+    } else {
+        spawn(&[OsStr::new("fix"), dir.path().as_os_str()])
+    };
+    let (first, second) = (first.wait_with_output().expect("wait"), second.wait_with_output().expect("wait"));
+    for out in [&first, &second] {
+        let err = stderr(out);
+        assert_eq!(out.status.code(), Some(0), "{label}: {err}");
+        assert!(!err.contains("error:") && !err.contains("panicked"), "{label}: {err}");
+    }
+    // Every edit landed exactly once: each model is byte-identical to the single run's.
+    for (model, reference_model) in models.iter().zip(expected) {
+        assert_eq!(content(model), content(reference_model), "{label}: {} differs", model.display());
+    }
+    let leftovers: Vec<_> = walkdir::WalkDir::new(dir.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".kerasfix-tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{label}: temporaries left: {leftovers:?}");
 }
 
 #[test]

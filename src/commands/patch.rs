@@ -51,7 +51,7 @@ pub fn run(args: &PatchArgs) -> Result<ExitStatus> {
     for chunk in models.chunks(COMMIT_BATCH) {
         // As in `fix`: the chunk's directories are locked (in path order) until its commit, so a
         // concurrent kerasfix never edits one of these models from the same original.
-        let _locks = if args.dry_run { Vec::new() } else { crate::batch::lock_dirs(chunk) };
+        let _locks = if args.dry_run { Default::default() } else { crate::batch::lock_dirs(chunk) };
         let mut waiting: Vec<Waiting> = Vec::new();
         for path in chunk {
             totals.models += 1;

@@ -88,6 +88,24 @@ pub fn lock_dir_spelling(path: &Path) -> io::Result<PathBuf> {
     Ok(if meta.is_dir() { real } else { parent_dir(&real) })
 }
 
+/// Takes the lock of one directory if no one holds it; `None` when another run does.
+pub fn try_lock_dir(dir: &Path) -> io::Result<Option<ModelLock>> {
+    use std::os::fd::AsRawFd;
+    let handle = File::open(dir)?;
+    loop {
+        // SAFETY: a valid open descriptor; flock only takes an advisory lock on it.
+        if unsafe { libc::flock(handle.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            return Ok(Some(ModelLock { _dir: handle }));
+        }
+        let error = io::Error::last_os_error();
+        match error.kind() {
+            io::ErrorKind::Interrupted => continue,
+            io::ErrorKind::WouldBlock => return Ok(None),
+            _ => return Err(error),
+        }
+    }
+}
+
 /// Takes the lock of one directory, waiting for it. A batch takes the locks of all the
 /// directories it is about to write in sorted order and holds them only until it commits, so
 /// two runs waiting for each other's locks cannot deadlock.
