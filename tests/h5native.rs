@@ -133,6 +133,10 @@ const GENERATED: &[(&str, bool, &str)] = &[
         true,
         "with h5py.File(path, 'w') as f:\n    base(f)\n    f.attrs['layer_names'] = np.array([b'dense', b'dense_1'], dtype='S7')",
     ),
+    ("sizes_4_4.h5", true, "SIZES(path, 4, 4)"),
+    ("sizes_2_2.h5", true, "SIZES(path, 2, 2)"),
+    ("sizes_8_4.h5", true, "SIZES(path, 8, 4)"),
+    ("sizes_4_8.h5", true, "SIZES(path, 4, 8)"),
     (
         "dense_attributes.h5",
         false,
@@ -183,6 +187,14 @@ def S(f, name, value, pad, cset, size=None):
         del f.attrs[name]
     attr = h5py.h5a.create(f.id, name.encode(), tid, h5py.h5s.create(h5py.h5s.SCALAR))
     attr.write(np.array(value.ljust(size, b'\0')[:size], dtype=f'S{size}'), mtype=tid)
+
+def SIZES(path, addr, length):
+    # Addresses and lengths of 2, 4 or 8 bytes (h5py's default is 8 and 8).
+    fcpl = h5py.h5p.create(h5py.h5p.FILE_CREATE)
+    fcpl.set_sizes(addr, length)
+    with h5py.File(h5py.h5f.create(path.encode(), h5py.h5f.ACC_TRUNC, fcpl=fcpl)) as f:
+        base(f)
+        f.attrs['layer_names'] = np.array([b'a', b'bc'], dtype='S2')
 
 path = sys.argv[1]
 "#;

@@ -33,9 +33,14 @@ pub(super) struct Collection<'s> {
 }
 
 /// Reads and parses the collection at `addr` (relative).
+/// `H5HG_SIZEOF_HDR` and `H5HG_SIZEOF_OBJHDR`: 8 bytes and a length, padded to a multiple of
+/// 8 (so 16 bytes for lengths of 2, 4 and 8 bytes).
+fn header_len(sizes: Sizes) -> usize {
+    (8 + usize::from(sizes.len)).next_multiple_of(8)
+}
+
 pub(super) fn read(source: &Source, sizes: Sizes, addr: u64) -> R<Collection<'_>> {
-    let header_len = 8 + u64::from(sizes.len);
-    let head = source.read(addr, header_len)?;
+    let head = source.read(addr, header_len(sizes) as u64)?;
     let mut c = Cursor::new(&head);
     if c.take(4)? != b"GCOL" {
         return fallback("bad global heap collection signature");
@@ -59,9 +64,9 @@ pub(super) fn read(source: &Source, sizes: Sizes, addr: u64) -> R<Collection<'_>
 
 /// `H5HG__cache_heap_deserialize`'s walk over the objects.
 fn parse(image: &[u8], sizes: Sizes) -> R<(Vec<Object>, u32)> {
-    let object_header = 8 + usize::from(sizes.len);
+    let object_header = header_len(sizes);
     let end = image.len();
-    let mut pos = 8 + usize::from(sizes.len);
+    let mut pos = header_len(sizes);
     let mut objects = Vec::new();
     let mut free_space: Option<usize> = None;
     let mut max_index = 0u16;
