@@ -2,9 +2,11 @@
 //!
 //! Keras keeps the architecture in the root attribute `model_config` and the compile settings in
 //! `training_config`, beside `keras_version` and `backend`; the weights live in `model_weights`
-//! and are never read here. Write-back copies the file (the kernel copies the weights, they never
-//! pass through this process's memory), rewrites just the changed attributes in the copy, verifies
-//! them, and renames the copy over the original.
+//! and are never read here. Reads take the native fast path ([`super::h5native`]) when it
+//! understands the file, and libhdf5 otherwise. Write-back copies the file (the kernel copies
+//! the weights, they never pass through this process's memory), rewrites just the changed
+//! attributes in the copy with libhdf5, verifies them by re-reading the copy with libhdf5, and
+//! renames the copy over the original.
 
 use std::path::Path;
 
@@ -13,11 +15,8 @@ use hdf5_sys::h5i::hid_t;
 
 use super::atomic::{self, Pending, Temp, WriteOptions};
 use super::h5attr::{self, StringAttr};
+use super::h5native::{self, Fallback};
 use super::{ContainerError, Format, MAX_JSON_BYTES, Model, ModelKind, Part, PartKind, PartStorage};
-
-/// The JSON attributes Keras writes at the root, with what they hold.
-const JSON_ATTRS: [(&str, PartKind); 2] =
-    [("model_config", PartKind::Config), ("training_config", PartKind::Training)];
 
 fn hdf5_error(err: hdf5_metno::Error) -> ContainerError {
     // libhdf5's messages carry a stack of calls; the first line says what went wrong.
@@ -46,14 +45,62 @@ fn hdf5_name(path: &Path, write: bool) -> Result<(String, Option<std::fs::File>)
     }
 }
 
-/// Reads the JSON parts and version attributes of an HDF5 model.
+/// The root attributes a model is built from, however they were read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootAttrs {
+    pub model_config: Option<StringAttr>,
+    pub training_config: Option<StringAttr>,
+    pub keras_version: Option<String>,
+    pub backend: Option<String>,
+}
+
+/// Every root attribute `open` reads, in the order [`RootAttrs`] holds them.
+const ROOT_ATTRS: [&str; 4] = ["model_config", "training_config", "keras_version", "backend"];
+
+/// Reads the JSON parts and version attributes of an HDF5 model: natively when the file is
+/// made of structures the native reader fully understands, else through libhdf5.
 pub fn open(path: &Path) -> Result<Model, ContainerError> {
+    let attrs = match read_root_native(path) {
+        Ok(attrs) => attrs,
+        Err(_) => read_root_libhdf5(path)?,
+    };
+    model_from(path, attrs)
+}
+
+/// The root attributes as the native reader sees them, or why it leaves the file to libhdf5.
+pub fn read_root_native(path: &Path) -> Result<RootAttrs, Fallback> {
+    let [model_config, training_config, keras_version, backend] =
+        <[_; 4]>::try_from(h5native::read_root_attributes(path, &ROOT_ATTRS)?)
+            .map_err(|_| Fallback("attribute count"))?;
+    Ok(RootAttrs {
+        model_config,
+        training_config,
+        keras_version: text(keras_version),
+        backend: text(backend),
+    })
+}
+
+/// The root attributes as libhdf5 reads them (the reference, and the path for every file the
+/// native reader declines).
+pub fn read_root_libhdf5(path: &Path) -> Result<RootAttrs, ContainerError> {
     let file = open_file(path)?;
     let root = file.id();
+    let model_config = h5attr::read(root, "model_config")?;
+    let training_config = h5attr::read(root, "training_config")?;
+    let keras_version = read_text(root, "keras_version")?;
+    let backend = read_text(root, "backend")?;
+    Ok(RootAttrs { model_config, training_config, keras_version, backend })
+}
+
+/// Builds the model from its root attributes, with the checks both readers share.
+fn model_from(path: &Path, attrs: RootAttrs) -> Result<Model, ContainerError> {
     let mut parts = Vec::new();
-    for (name, kind) in JSON_ATTRS {
-        if let Some(attr) = h5attr::read(root, name)? {
-            let text = single_value(name, attr.values.clone())?;
+    for (name, kind, attr) in [
+        ("model_config", PartKind::Config, attrs.model_config),
+        ("training_config", PartKind::Training, attrs.training_config),
+    ] {
+        if let Some(attr) = attr {
+            let text = single_value(name, attr.values)?;
             if text.len() as u64 > MAX_JSON_BYTES {
                 return Err(ContainerError::Refused(format!(
                     "attribute `{name}` is larger than {} MiB, kerasfix's limit for a JSON part",
@@ -73,16 +120,14 @@ pub fn open(path: &Path) -> Result<Model, ContainerError> {
     } else {
         ModelKind::WeightsOnly
     };
-    let keras_version = read_text(root, "keras_version")?;
-    let backend = read_text(root, "backend")?;
     Ok(Model {
         path: path.to_path_buf(),
         real_path: path.to_path_buf(),
         format: Format::Hdf5,
         kind,
         parts,
-        keras_version,
-        backend,
+        keras_version: attrs.keras_version,
+        backend: attrs.backend,
         date_saved: None,
         weights_entry: None,
         stamp: atomic::Stamp::default(),
@@ -100,10 +145,14 @@ fn single_value(name: &str, mut values: Vec<Vec<u8>>) -> Result<Vec<u8>, Contain
     }
 }
 
+/// A version attribute's text: its first value, lossily decoded.
+fn text(attr: Option<StringAttr>) -> Option<String> {
+    attr.and_then(|a| a.values.first().map(|v| String::from_utf8_lossy(v).into_owned()))
+}
+
 fn read_text(location: hid_t, name: &str) -> Result<Option<String>, ContainerError> {
     match h5attr::read(location, name) {
-        Ok(Some(attr)) => Ok(attr.values.first().map(|v| String::from_utf8_lossy(v).into_owned())),
-        Ok(None) => Ok(None),
+        Ok(attr) => Ok(text(attr)),
         // A version attribute of an odd type is informational only; don't refuse the model.
         Err(h5attr::AttrError::NotString(_)) => Ok(None),
         Err(e) => Err(e.into()),
@@ -187,9 +236,10 @@ pub fn prepare(
     Ok(vec![temp.pending(&model.real_path, model.stamp, options)])
 }
 
-/// Re-opens the written copy and checks every JSON attribute reads back as intended.
+/// Re-opens the written copy and checks every JSON attribute reads back as intended. Always
+/// through libhdf5, so every file kerasfix writes is read back by the real library.
 fn verify(path: &Path, model: &Model, changed: &[(usize, &[u8])]) -> Result<(), ContainerError> {
-    let reopened = open(path)?;
+    let reopened = model_from(path, read_root_libhdf5(path)?)?;
     for (index, part) in model.parts.iter().enumerate() {
         let expected = changed.iter().find(|(i, _)| *i == index).map_or(part.text.as_slice(), |(_, t)| *t);
         let Some(found) = reopened.parts.iter().find(|p| p.name == part.name) else {

@@ -52,7 +52,7 @@ impl std::fmt::Display for StringStorage {
 }
 
 /// A string attribute's values (one for a scalar, several for a list) and its storage.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StringAttr {
     pub storage: StringStorage,
     /// True when the dataspace is scalar; false for a 1-D array of strings.
@@ -182,7 +182,8 @@ pub fn read(location: hid_t, name: &str) -> Result<Option<StringAttr>, AttrError
     })
 }
 
-fn strip_padding(chunk: &[u8], pad: Padding) -> Vec<u8> {
+/// One fixed-length element's value, as h5py reads it (also used by the native reader).
+pub(super) fn strip_padding(chunk: &[u8], pad: Padding) -> Vec<u8> {
     let end = match pad {
         // A NUL ends the string for both NUL paddings (h5py stops at the first NUL too).
         Padding::NullTerm | Padding::NullPad => chunk.iter().position(|&b| b == 0).unwrap_or(chunk.len()),

@@ -12,13 +12,15 @@ pub mod detect;
 pub mod directory;
 pub mod h5;
 mod h5attr;
+mod h5native;
 mod zipsplice;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use atomic::{ModelLock, WriteOptions, WriteReport, lock_model};
-pub use h5attr::{Padding, StringStorage};
+pub use h5attr::{Padding, StringAttr, StringStorage};
+pub use h5native::Fallback;
 
 /// Largest JSON part the tool will read (after decompression), so a zip bomb or a runaway
 /// attribute cannot exhaust memory (the lossless tree costs several times the text). Real
