@@ -43,11 +43,13 @@ pub struct ModelReport {
     pub prepared: container::Prepared,
 }
 
-fn schema_part(kind: PartKind) -> schema::PartKind {
+/// The schema's name for a JSON part; `None` for a text asset (no rule reads one yet).
+fn schema_part(kind: PartKind) -> Option<schema::PartKind> {
     match kind {
-        PartKind::Config => schema::PartKind::ModelConfig,
-        PartKind::Training => schema::PartKind::TrainingConfig,
-        PartKind::Metadata => schema::PartKind::Metadata,
+        PartKind::Config => Some(schema::PartKind::ModelConfig),
+        PartKind::Training => Some(schema::PartKind::TrainingConfig),
+        PartKind::Metadata => Some(schema::PartKind::Metadata),
+        PartKind::Vocabulary => None,
     }
 }
 
@@ -80,14 +82,14 @@ pub fn process(path: &Path, settings: &Settings, mode: &FixMode) -> Result<Model
     };
     let mut updates = Vec::new();
     for (index, part) in model.parts.iter().enumerate() {
-        let kind = schema_part(part.kind);
+        let Some(kind) = schema_part(part.kind) else { continue };
         let root = json::parse(&part.text).map_err(|e| format!("{shown}: {}: {e}", part.name))?;
         refuse_duplicate_keys(&root).map_err(|e| format!("{shown}: {}: {e}", part.name))?;
         match mode {
             FixMode::Check => {
                 for finding in rules::check(kind, &part.text, &root, settings) {
                     report.remaining += 1;
-                    report.records.push(record(&shown, part.name, &finding, None));
+                    report.records.push(record(&shown, &part.name, &finding, None));
                 }
             }
             FixMode::Apply { dry_run, diff, .. } => {
@@ -96,14 +98,14 @@ pub fn process(path: &Path, settings: &Settings, mode: &FixMode) -> Result<Model
                 report.fixed += outcome.applied.len();
                 report.remaining += outcome.remaining.len();
                 for finding in &outcome.applied {
-                    report.records.push(record(&shown, part.name, finding, Some(!dry_run)));
+                    report.records.push(record(&shown, &part.name, finding, Some(!dry_run)));
                 }
                 for finding in &outcome.remaining {
-                    report.records.push(record(&shown, part.name, finding, Some(false)));
+                    report.records.push(record(&shown, &part.name, finding, Some(false)));
                 }
                 if outcome.text != part.text {
                     if *diff {
-                        report.diff.push_str(&unified_diff(&shown, part.name, &part.text, &outcome.text));
+                        report.diff.push_str(&unified_diff(&shown, &part.name, &part.text, &outcome.text));
                     }
                     updates.push((index, outcome.text));
                 }

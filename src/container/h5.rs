@@ -61,7 +61,7 @@ pub fn open(path: &Path) -> Result<Model, ContainerError> {
                 )));
             }
             parts.push(Part {
-                name,
+                name: name.into(),
                 kind,
                 text,
                 storage: PartStorage::H5Attr { storage: attr.storage, scalar: attr.scalar },
@@ -178,7 +178,7 @@ pub fn prepare(
                 return Err(ContainerError::Refused(format!("part {} is not an HDF5 attribute", part.name)));
             };
             let old = StringAttr { storage, scalar, values: Vec::new() };
-            h5attr::write_scalar(file.id(), part.name, &old, text)?;
+            h5attr::write_scalar(file.id(), &part.name, &old, text)?;
         }
         file.close().map_err(hdf5_error)?;
     }
