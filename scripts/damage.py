@@ -3,6 +3,7 @@
 
     python scripts/damage.py --mode floats|strings|sequences \
         [--part model_config|training_config|metadata] SRC DST
+    python scripts/damage.py --mode floats|savetxt --part vocabulary SRC DST
 
 The embedded JSON is read, parsed with `json.loads`, transformed, re-serialized
 with `json.dumps` (default settings, as Keras does: `", "` / `": "` separators,
@@ -29,6 +30,18 @@ Modes:
   becomes its numpy repr string `str(np.array(lst))`, e.g. "[ 0  1  2 10]";
   other ints are left alone.
 
+`--part vocabulary` damages the integer vocabularies of adapted IntegerLookup
+layers instead: every `assets/.../integer_lookup[_N]/vocabulary.txt` of a
+`.keras` zip or unzipped directory (Keras names the folder after the class;
+StringLookup's `string_lookup/` files are left alone), one line per term,
+lines joined with "\n" as Keras writes them:
+- `floats`: `str(float(v))`: 10 -> 10.0, -1 -> -1.0.
+- `savetxt`: numpy `savetxt`'s number format (`fmt="%.18e"`):
+  10 -> 1.000000000000000000e+01. (savetxt itself would also end the file
+  with a newline; Keras 3 ignores that one, tf-keras refuses it, so it is not
+  added here.)
+Legacy HDF5 has no assets (exit 2).
+
 Writes only DST (SRC is never modified) and prints
 `changed N values in <where>` (for `sequences`, N counts the lists replaced).
 Exit status 2 on bad usage or if the part does not exist.
@@ -37,6 +50,7 @@ Exit status 2 on bad usage or if the part does not exist.
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import zipfile
@@ -183,11 +197,70 @@ def damage_dir(src, dst, mode, part):
     return n, "file %s%s" % (entry, (" [" + subtree + "]") if subtree else "")
 
 
+VOCABULARY = re.compile(r"^assets/(?:[^/]+/)*layers/integer_lookup(?:_[1-9][0-9]*)?/vocabulary\.txt$")
+
+
+def damage_vocabulary_text(data, mode):
+    """Return (new bytes, number of lines changed)."""
+    lines = data.decode("utf-8").split("\n")
+    out, n = [], 0
+    for line in lines:
+        if line.strip() == "":
+            out.append(line)
+            continue
+        v = int(line)
+        out.append(str(float(v)) if mode == "floats" else "%.18e" % v)
+        n += 1
+    return "\n".join(out).encode("utf-8"), n
+
+
+def damage_vocabulary(src, dst, mode, kind):
+    if mode not in ("floats", "savetxt"):
+        raise LookupError("--part vocabulary takes --mode floats or savetxt")
+    if kind == "h5":
+        raise LookupError("legacy HDF5 has no assets")
+    total, where = 0, []
+    if kind == "zip":
+        with zipfile.ZipFile(src) as zin:
+            try:
+                with zipfile.ZipFile(dst, "w") as zout:
+                    for info in zin.infolist():
+                        data = zin.read(info)
+                        if VOCABULARY.match(info.filename):
+                            data, n = damage_vocabulary_text(data, mode)
+                            total += n
+                            where.append(info.filename)
+                        zout.writestr(info, data)
+            except BaseException:
+                os.remove(dst)
+                raise
+    else:
+        shutil.copytree(src, dst)
+        for root, _, files in sorted(os.walk(dst)):
+            for fn in sorted(files):
+                path = os.path.join(root, fn)
+                rel = os.path.relpath(path, dst).replace(os.sep, "/")
+                if VOCABULARY.match(rel):
+                    with open(path, "rb") as f:
+                        data, n = damage_vocabulary_text(f.read(), mode)
+                    with open(path, "wb") as f:
+                        f.write(data)
+                    total += n
+                    where.append(rel)
+    if not where:
+        if os.path.isdir(dst):
+            shutil.rmtree(dst)
+        elif os.path.exists(dst):
+            os.remove(dst)
+        raise LookupError("no IntegerLookup vocabulary assets in %s" % src)
+    return total, "vocabulary assets %s" % ", ".join(where)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Make a damaged copy of a saved Keras model.")
-    ap.add_argument("--mode", required=True, choices=["floats", "strings", "sequences"])
+    ap.add_argument("--mode", required=True, choices=["floats", "strings", "sequences", "savetxt"])
     ap.add_argument("--part", default="model_config",
-                    choices=["model_config", "training_config", "metadata"])
+                    choices=["model_config", "training_config", "metadata", "vocabulary"])
     ap.add_argument("src")
     ap.add_argument("dst")
     args = ap.parse_args(argv)
@@ -196,8 +269,13 @@ def main(argv=None):
         return 2
     try:
         kind = sniff(args.src)
-        fn = {"h5": damage_h5, "zip": damage_zip, "dir": damage_dir}[kind]
-        n, where = fn(args.src, args.dst, args.mode, args.part)
+        if args.part == "vocabulary":
+            n, where = damage_vocabulary(args.src, args.dst, args.mode, kind)
+        elif args.mode == "savetxt":
+            raise LookupError("--mode savetxt is for --part vocabulary")
+        else:
+            fn = {"h5": damage_h5, "zip": damage_zip, "dir": damage_dir}[kind]
+            n, where = fn(args.src, args.dst, args.mode, args.part)
     except (LookupError, ValueError) as e:
         print("damage.py: %s" % e, file=sys.stderr)
         return 2

@@ -47,6 +47,7 @@ MODEL_NAMES = [
     "nested",
     "unicode_names",
     "big_config",
+    "vocab_assets",
 ]
 WEIGHTS_ONLY = ["dense_seq", "conv"]
 
@@ -191,6 +192,55 @@ def build_lookup(K, flavor, variant):
     return model, [xi, xs]
 
 
+def _adapted(layer, data, variant, make_inline):
+    """`layer` adapted to `data`; for the `.h5` variant a fresh layer made by
+    `make_inline(vocabulary)` with the very same vocabulary inline instead
+    (legacy HDF5 cannot store an adapted vocabulary), so both variants compute
+    the same function."""
+    layer.adapt(data)
+    if variant != "h5":
+        return layer
+    vocab = [v.item() if hasattr(v, "item") else v
+             for v in layer.get_vocabulary(include_special_tokens=False)]
+    return make_inline(vocab)
+
+
+def build_vocab_assets(K, flavor, variant):
+    """Adapted IntegerLookup layers, whose vocabularies Keras writes to
+    assets/.../vocabulary.txt one integer a line (`.keras` / `.unzipped`),
+    beside an adapted StringLookup whose vocabulary is numeric strings (same
+    file name, strings: must never be read as integers) and an IntegerLookup
+    with an inline vocabulary (no asset, but it takes a place in the asset
+    folder numbering).  Keras names the folders after each layer's class and
+    position, not its `name`: `integer_lookup` (ids), `integer_lookup_1`
+    (inline, no file), `integer_lookup_2` (masked_ids), `string_lookup`, and
+    `functional/layers/integer_lookup` for the nested model's layer."""
+    L = K.layers
+    ints = K.Input(shape=(3,), dtype="int64", name="ints")
+    strs = K.Input(shape=(3,), dtype="string", name="strs")
+    ids = _adapted(L.IntegerLookup(name="ids"),
+                   np.array([[10, 20, 20, 30], [10, 10, 40, 1000]], dtype="int64"), variant,
+                   lambda v: L.IntegerLookup(vocabulary=v, name="ids"))
+    inline = L.IntegerLookup(vocabulary=[7, 8, 9], name="inline_ids")
+    masked = _adapted(L.IntegerLookup(mask_token=0, name="masked_ids"),
+                      np.array([[5, 6, 6, 0], [7, 7, 7, 0]], dtype="int64"), variant,
+                      lambda v: L.IntegerLookup(vocabulary=v, mask_token=0, name="masked_ids"))
+    numeric = _adapted(L.StringLookup(name="numeric_strings"),
+                       np.array([["0", "1", "1", "2"], ["10", "10", "10", "2"]]), variant,
+                       lambda v: L.StringLookup(vocabulary=v, name="numeric_strings"))
+    inner_in = K.Input(shape=(3,), dtype="int64", name="inner_ints")
+    inner_lookup = _adapted(L.IntegerLookup(name="inner_ids"),
+                            np.array([[3, 4, 4]], dtype="int64"), variant,
+                            lambda v: L.IntegerLookup(vocabulary=v, name="inner_ids"))
+    inner = K.Model(inner_in, inner_lookup(inner_in), name="inner")
+    outs = [ids(ints), inline(ints), masked(ints), numeric(strs), inner(ints)]
+    model = K.Model([ints, strs], outs, name="vocab_assets")
+    rng = _rng("vocab_assets")
+    xi = rng.choice([0, 3, 4, 5, 6, 7, 8, 10, 20, 30, 40, 99, 1000], size=(BATCH, 3)).astype("int64")
+    xs = np.array(rng.choice(["0", "1", "2", "10", "3", "x"], size=(BATCH, 3)), dtype="U")
+    return model, [xi, xs]
+
+
 def build_nested(K, flavor, variant):
     L = K.layers
     inner = K.Sequential(
@@ -277,6 +327,7 @@ BUILDERS = {
     "nested": build_nested,
     "unicode_names": build_unicode_names,
     "big_config": build_big_config,
+    "vocab_assets": build_vocab_assets,
 }
 
 
@@ -316,7 +367,7 @@ def set_seed(K, tf):
         pass
 
 
-def generate_flavor(flavor, outdir):
+def generate_flavor(flavor, outdir, names):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import tensorflow as tf
 
@@ -326,7 +377,7 @@ def generate_flavor(flavor, outdir):
         import tf_keras as K
     os.makedirs(outdir, exist_ok=True)
 
-    for name in MODEL_NAMES:
+    for name in names:
         builder = BUILDERS[name]
         base = os.path.join(outdir, name)
         variants = {}
@@ -430,7 +481,9 @@ def root_attr_kinds(path):
         return {n: attr_kind(f.attrs.get_id(n)) for n in f.attrs.keys()}
 
 
-def postprocess(outdirs):
+def postprocess(outdirs, names):
+    """Makes the `.fixedlen.h5` copies of the models just generated (`names`)
+    and reads the root attribute kinds of every `.h5` file."""
     import h5py
 
     kinds = {}
@@ -446,9 +499,10 @@ def postprocess(outdirs):
             for n in FIXEDLEN_ATTRS:
                 if n in kinds[path]:
                     assert kinds[path][n].startswith("variable-length"), (path, n, kinds[path][n])
-            if size < FIXEDLEN_LIMIT:
-                fdst = path[:-3] + ".fixedlen.h5"
+            fdst = path[:-3] + ".fixedlen.h5"
+            if size < FIXEDLEN_LIMIT and fn[:-3] in names:
                 make_fixedlen(path, fdst)
+            if os.path.exists(fdst):
                 kinds[fdst] = root_attr_kinds(fdst)
     return kinds
 
@@ -550,6 +604,10 @@ DAMAGE_CASES = [
     ("keras2", "dense_seq.h5", "floats", "model_config"),
     ("keras2", "conv.h5", "sequences", "model_config"),
     ("keras2", "embedding_lstm.fixedlen.h5", "strings", "model_config"),
+    ("keras3", "vocab_assets.keras", "floats", "vocabulary"),
+    ("keras3", "vocab_assets.keras", "savetxt", "vocabulary"),
+    ("keras3", "vocab_assets.unzipped", "savetxt", "vocabulary"),
+    ("keras3", "vocab_assets.keras", "floats", "model_config"),
 ]
 
 
@@ -623,6 +681,7 @@ def write_readme(kinds, own, cross, damage_rows, sizes):
     w("| `conv` | Conv2D, DepthwiseConv2D, BatchNormalization, MaxPooling2D, ZeroPadding2D, `ReLU(max_value=inf)` (config holds bare `Infinity`), Flatten, Dense | yes |")
     w("| `functional_mha` | Functional, two inputs: MultiHeadAttention, Add, LayerNormalization, Concatenate, Reshape, GlobalAveragePooling1D, Dense | yes |")
     w("| `lookup` | Functional, inputs int64 + string: IntegerLookup (inline int vocabulary), StringLookup (inline `[\"0\",...,\"11\"]`), and a third StringLookup `adapted_lookup`: **adapted** in `.keras` / `.unzipped` (vocabulary in `assets/`, see below; Keras names the asset folder after the layer's auto-generated object path, not its `name`), the same vocabulary inline in `.h5` (legacy HDF5 cannot store adapted vocabularies). Three int outputs. | no |")
+    w("| `vocab_assets` | Functional, inputs int64 + string: **adapted** IntegerLookup `ids`, IntegerLookup `inline_ids` (inline vocabulary `[7, 8, 9]`), **adapted** IntegerLookup `masked_ids` (`mask_token=0`), **adapted** StringLookup `numeric_strings` (vocabulary of numeric strings `\"10\"`, `\"1\"`, ...), and a nested Functional `inner` with an **adapted** IntegerLookup. In `.keras` / `.unzipped` the adapted vocabularies are in `assets/` (one term a line; folders named after class and position: `integer_lookup`, `integer_lookup_2`, `string_lookup`, `functional/layers/integer_lookup`; `integer_lookup_1` is the inline layer, which writes no file); in `.h5` the same vocabularies are inline. Five int outputs. | no |")
     w("| `nested` | Functional with TimeDistributed(Dense), Bidirectional(LSTM), a nested Sequential sub-model, Dense | no |")
     w("| `unicode_names` | Functional, inputs int32 tokens + strings: Embedding, GlobalAveragePooling1D, Dense, Dense; and StringLookup with vocabulary `%s` (two outputs). **keras3**: layers named `输入`, `文字`, `嵌入`, `平均池化`, `密集层`, `выход_ü`, `查找` (Keras 3 predicts with them only eagerly: under tf.function TF rejects them as scope names). **keras2**: ASCII layer names, because tf-keras cannot build a model with non-ASCII layer names at all (`ValueError: '嵌入/' is not a valid root scope name`), neither when constructing nor when loading. The model name is ASCII in both (TF root scope). | no |" % json.dumps(UNICODE_VOCAB, ensure_ascii=False))
     w("| `big_config` | Sequential of %d Dense(2) layers with %d-character names: config JSON > 64 KB and `model_weights/layer_names` split into `layer_names0`, `layer_names1`, ... | no |" % (BIG_LAYERS, BIG_NAME_LEN))
@@ -640,7 +699,7 @@ def write_readme(kinds, own, cross, damage_rows, sizes):
     w("- `NAME.keras` - Keras v3 zip archive (`metadata.json`, `config.json`, `model.weights.h5`, `assets/`).")
     w("- `NAME.unzipped/` - keras3 only: `model.save(\"NAME.unzipped\", zipped=False)`. Keras 3.15.1 drops")
     w("  `assets/` when saving unzipped (its asset store writes into a temp dir that is deleted), so the")
-    w("  generator copies the archive's `assets/` into the directory (only `lookup` has any).")
+    w("  generator copies the archive's `assets/` into the directory (only `lookup` and `vocab_assets` have any).")
     w("- `NAME.weights.h5` - `model.save_weights(...)` (only %s)." % ", ".join("`%s`" % n for n in WEIGHTS_ONLY))
     w("- `NAME.ref.npz` - reference data shared by all of `NAME`'s files: deterministic inputs")
     w("  `input_0`, `input_1`, ... (model input order) and outputs `output_0`, ... computed by the")
@@ -685,7 +744,9 @@ def write_readme(kinds, own, cross, damage_rows, sizes):
     w("  reading `MODEL REF` pairs from stdin: loads with `compile=False`, predicts on the reference")
     w("  inputs, compares with `np.allclose(rtol=1e-6, atol=1e-6)`; prints `OK`, `LOAD-ERROR: ...` or")
     w("  `MISMATCH: ...`.")
-    w("- `scripts/damage.py --mode floats|strings|sequences [--part model_config|training_config|metadata] SRC DST`.")
+    w("- `scripts/damage.py --mode floats|strings|sequences [--part model_config|training_config|metadata] SRC DST`;")
+    w("  `--part vocabulary --mode floats|savetxt` rewrites the IntegerLookup vocabulary assets instead")
+    w("  (`10` -> `10.0`, or numpy `savetxt`'s `1.000000000000000000e+01`).")
     w("")
     w("## Own-library verification (all must be OK)")
     w("")
@@ -710,7 +771,8 @@ def write_readme(kinds, own, cross, damage_rows, sizes):
     w("Made by `scripts/damage.py` into a temporary directory (not kept), then verified by Keras 3")
     w("against the undamaged model's reference (error lines as in the table above):")
     w("(`training_config` and `metadata` damage is not seen by a `compile=False` load; the")
-    w("`metadata.json` of these models holds no integers.)")
+    w("`metadata.json` of these models holds no integers. `vocabulary` damages the")
+    w("`assets/.../integer_lookup*/vocabulary.txt` files, not the JSON.)")
     w("")
     w("| dir | source | mode | part | damage.py | Keras 3 |")
     w("| --- | --- | --- | --- | --- | --- |")
@@ -736,9 +798,16 @@ def main():
     ap.add_argument("--out", help="internal: output directory for --flavor")
     ap.add_argument("--skip-checks", action="store_true",
                     help="do not run the verification/damage checks (README gets no result tables)")
+    ap.add_argument("--only", metavar="NAME[,NAME...]",
+                    help="regenerate only these models and keep every other file as it is "
+                         "(README.md is still rewritten from the whole corpus)")
     args = ap.parse_args()
+    names = args.only.split(",") if args.only else MODEL_NAMES
+    unknown = [n for n in names if n not in BUILDERS]
+    if unknown:
+        raise SystemExit("unknown model(s): %s" % ", ".join(unknown))
     if args.flavor:
-        generate_flavor(args.flavor, args.out)
+        generate_flavor(args.flavor, args.out, names)
         return
 
     import tempfile
@@ -747,11 +816,14 @@ def main():
     dirs = {fl: os.path.join(TESTDATA, d) for fl, d in FLAVOR_DIRS.items()}
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0")
     for fl, d in dirs.items():
-        if os.path.isdir(d):
+        if os.path.isdir(d) and not args.only:
             shutil.rmtree(d)
-        subprocess.run([PY, os.path.abspath(__file__), "--flavor", fl, "--out", d],
-                       env=env, check=True)
-    kinds = postprocess(list(dirs.values()))
+        for old in [os.path.join(d, f) for f in (os.listdir(d) if os.path.isdir(d) else [])]:
+            if os.path.basename(old).split(".")[0] in names:
+                (shutil.rmtree if os.path.isdir(old) else os.remove)(old)
+        subprocess.run([PY, os.path.abspath(__file__), "--flavor", fl, "--out", d,
+                        "--only", ",".join(names)], env=env, check=True)
+    kinds = postprocess(list(dirs.values()), names)
     with open(os.path.join(TESTDATA, "VERSIONS.txt"), "w") as f:
         f.write(versions_text(rel(os.path.abspath(__file__))))
     own, cross, damage_rows = [], [], []

@@ -1,5 +1,6 @@
-//! The per-model work of `check` and `fix`: open, run the rules on every embedded JSON part,
-//! and (for `fix`) write the fixed parts back in one atomic replacement.
+//! The per-model work of `check` and `fix`: open, run the rules on every embedded JSON part and
+//! on the IntegerLookup vocabulary assets that `config.json` says Keras reads as integers, and
+//! (for `fix`) write the fixed parts back in one atomic replacement.
 //!
 //! Rules never write; this is the one place their fixes reach a file, and only through
 //! [`container::prepare`] (the batch then commits many models at once). Errors come back as
@@ -9,11 +10,11 @@ use std::path::Path;
 
 use similar::TextDiff;
 
-use crate::container::{self, ModelKind, PartKind, WriteOptions};
+use crate::container::{self, ModelKind, Part, PartKind, WriteOptions};
 use crate::json;
 use crate::paths;
 use crate::report::Record;
-use crate::rules::{self, Finding, Settings};
+use crate::rules::{self, Finding, FixError, FixOutcome, Settings};
 use crate::schema;
 
 /// What to do with findings.
@@ -43,11 +44,13 @@ pub struct ModelReport {
     pub prepared: container::Prepared,
 }
 
-fn schema_part(kind: PartKind) -> schema::PartKind {
+/// The schema's name for a JSON part; `None` for a text asset.
+fn schema_part(kind: PartKind) -> Option<schema::PartKind> {
     match kind {
-        PartKind::Config => schema::PartKind::ModelConfig,
-        PartKind::Training => schema::PartKind::TrainingConfig,
-        PartKind::Metadata => schema::PartKind::Metadata,
+        PartKind::Config => Some(schema::PartKind::ModelConfig),
+        PartKind::Training => Some(schema::PartKind::TrainingConfig),
+        PartKind::Metadata => Some(schema::PartKind::Metadata),
+        PartKind::Vocabulary => None,
     }
 }
 
@@ -79,36 +82,28 @@ pub fn process(path: &Path, settings: &Settings, mode: &FixMode) -> Result<Model
         ..Default::default()
     };
     let mut updates = Vec::new();
+    // The vocabulary assets Keras reads as integers, from config.json (read only when the
+    // archive has candidate assets at all).
+    let has_assets = model.parts.iter().any(|p| p.kind == PartKind::Vocabulary);
+    let mut integer_assets: Vec<String> = Vec::new();
     for (index, part) in model.parts.iter().enumerate() {
-        let kind = schema_part(part.kind);
+        let Some(kind) = schema_part(part.kind) else { continue };
         let root = json::parse(&part.text).map_err(|e| format!("{shown}: {}: {e}", part.name))?;
         refuse_duplicate_keys(&root).map_err(|e| format!("{shown}: {}: {e}", part.name))?;
-        match mode {
-            FixMode::Check => {
-                for finding in rules::check(kind, &part.text, &root, settings) {
-                    report.remaining += 1;
-                    report.records.push(record(&shown, part.name, &finding, None));
-                }
-            }
-            FixMode::Apply { dry_run, diff, .. } => {
-                let outcome = rules::fix(kind, &part.text, settings)
-                    .map_err(|e| format!("{shown}: {}: {e}", part.name))?;
-                report.fixed += outcome.applied.len();
-                report.remaining += outcome.remaining.len();
-                for finding in &outcome.applied {
-                    report.records.push(record(&shown, part.name, finding, Some(!dry_run)));
-                }
-                for finding in &outcome.remaining {
-                    report.records.push(record(&shown, part.name, finding, Some(false)));
-                }
-                if outcome.text != part.text {
-                    if *diff {
-                        report.diff.push_str(&unified_diff(&shown, part.name, &part.text, &outcome.text));
-                    }
-                    updates.push((index, outcome.text));
-                }
-            }
+        if has_assets && part.kind == PartKind::Config {
+            integer_assets = rules::integer_vocabulary_assets(&root);
         }
+        let check = || rules::check(kind, &part.text, &root, settings);
+        let fix = || rules::fix(kind, &part.text, settings);
+        run_rules(&mut report, &mut updates, mode, (index, part), &check, &fix)?;
+    }
+    for (index, part) in model.parts.iter().enumerate() {
+        if part.kind != PartKind::Vocabulary || !integer_assets.iter().any(|a| **a == *part.name) {
+            continue;
+        }
+        let check = || rules::check_vocabulary(&part.text, settings);
+        let fix = || rules::fix_vocabulary(&part.text, settings);
+        run_rules(&mut report, &mut updates, mode, (index, part), &check, &fix)?;
     }
     if let FixMode::Apply { dry_run: false, options, .. } = mode
         && !updates.is_empty()
@@ -117,6 +112,44 @@ pub fn process(path: &Path, settings: &Settings, mode: &FixMode) -> Result<Model
             .map_err(|e| format!("{shown}: {e}; the file is unchanged"))?;
     }
     Ok(report)
+}
+
+/// Checks one part, or fixes it and queues its new text in `updates`, recording the findings.
+fn run_rules(
+    report: &mut ModelReport,
+    updates: &mut Vec<(usize, Vec<u8>)>,
+    mode: &FixMode,
+    (index, part): (usize, &Part),
+    check: &dyn Fn() -> Vec<Finding>,
+    fix: &dyn Fn() -> Result<FixOutcome, FixError>,
+) -> Result<(), String> {
+    let shown = report.path.clone();
+    match mode {
+        FixMode::Check => {
+            for finding in check() {
+                report.remaining += 1;
+                report.records.push(record(&shown, &part.name, &finding, None));
+            }
+        }
+        FixMode::Apply { dry_run, diff, .. } => {
+            let outcome = fix().map_err(|e| format!("{shown}: {}: {e}", part.name))?;
+            report.fixed += outcome.applied.len();
+            report.remaining += outcome.remaining.len();
+            for finding in &outcome.applied {
+                report.records.push(record(&shown, &part.name, finding, Some(!dry_run)));
+            }
+            for finding in &outcome.remaining {
+                report.records.push(record(&shown, &part.name, finding, Some(false)));
+            }
+            if outcome.text != part.text {
+                if *diff {
+                    report.diff.push_str(&unified_diff(&shown, part, &outcome.text));
+                }
+                updates.push((index, outcome.text));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a document that repeats a key in one object. Keras never writes one (it serializes
@@ -138,17 +171,18 @@ fn refuse_duplicate_keys(root: &json::Node) -> Result<(), String> {
     }
 }
 
-/// A unified diff of the pretty-printed part before and after, so a one-value change in a
-/// one-line JSON document reads as one changed line.
-fn unified_diff(shown: &str, part: &str, before: &[u8], after: &[u8]) -> String {
+/// A unified diff of the part before and after, JSON pretty-printed so that a one-value change
+/// in a one-line JSON document reads as one changed line; a text asset as it is.
+fn unified_diff(shown: &str, part: &Part, after: &[u8]) -> String {
+    let (before, name) = (&part.text, &part.name);
     let pretty = |text: &[u8]| match json::parse(text) {
-        Ok(root) => json::pretty(text, &root) + "\n",
-        Err(_) => String::from_utf8_lossy(text).into_owned(),
+        Ok(root) if part.kind.is_json() => json::pretty(text, &root) + "\n",
+        _ => String::from_utf8_lossy(text).into_owned(),
     };
     let (old, new) = (pretty(before), pretty(after));
     TextDiff::from_lines(&old, &new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{shown}:{part}"), &format!("b/{shown}:{part}"))
+        .header(&format!("a/{shown}:{name}"), &format!("b/{shown}:{name}"))
         .to_string()
 }

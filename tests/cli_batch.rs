@@ -455,6 +455,7 @@ fn rules_lists_every_rule_and_rule_explains_one() {
         ("INT004", "non-integral-number", "never"),
         ("INT005", "integer-out-of-range", "never"),
         ("INT006", "elided-numpy-repr", "never"),
+        ("INT007", "vocabulary-asset-line", "sometimes"),
     ];
     assert_eq!(int_rules.len(), expected.len(), "{text}");
     for (line, (code, name, fix)) in int_rules.iter().zip(expected) {

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// 9 copies of testdata/damaged (6 files and 1 unzipped archive each): 63 damaged models, some
-/// sharing a directory, some alone.
+/// 9 copies of testdata/damaged (7 files, one of them with damaged vocabulary assets, and 1
+/// unzipped archive each): 72 damaged models, some sharing a directory, some alone.
 fn damaged_tree(root: &Path) -> Vec<PathBuf> {
     damaged_groups(root, 9)
 }

@@ -78,36 +78,6 @@ fn damage_many(jobs: &[(&str, &Path, &Path)]) -> Vec<usize> {
         .collect()
 }
 
-/// Loads each `(model, reference)` with the real library of `flavor` in ONE process
-/// (`keras_verify.py --many`); returns its result line for each (`OK`, `LOAD-ERROR: ...`,
-/// `MISMATCH: ...`), in order.
-fn verify_many(flavor: &str, pairs: &[(PathBuf, PathBuf)]) -> Vec<String> {
-    if pairs.is_empty() {
-        return Vec::new();
-    }
-    let mut input = String::new();
-    for (model, reference) in pairs {
-        input.push_str(&format!("{}\t{}\n", model.display(), reference.display()));
-    }
-    let out = run_with_stdin(
-        Command::new(python())
-            .arg(root().join("scripts/keras_verify.py"))
-            .args(["--flavor", flavor, "--many"])
-            .env("TF_CPP_MIN_LOG_LEVEL", "3"),
-        input.as_bytes(),
-    );
-    let text = stdout(&out);
-    let lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    assert_eq!(
-        lines.len(),
-        pairs.len(),
-        "keras_verify --flavor {flavor} --many: one line per model expected\nstdout:\n{text}\nstderr:\n{}",
-        stderr(&out)
-    );
-    assert!(matches!(out.status.code(), Some(0 | 1)), "keras_verify crashed: {}", stderr(&out));
-    lines
-}
-
 /// Verifies every case's `pick`ed copy, one keras_verify process per flavour, both flavours in
 /// parallel; returns the result lines in case order.
 fn verify_cases(cases: &[&Case], pick: fn(&Case) -> &Path) -> Vec<String> {

@@ -19,7 +19,10 @@ fn default_selects_everything() {
 
 #[test]
 fn prefixes_and_specificity() {
-    assert_eq!(sel(&["INT00"], &["INT003"]), Ok(vec!["INT001", "INT002", "INT004", "INT005", "INT006"]));
+    assert_eq!(
+        sel(&["INT00"], &["INT003"]),
+        Ok(vec!["INT001", "INT002", "INT004", "INT005", "INT006", "INT007"])
+    );
     assert_eq!(sel(&["INT003"], &["INT"]), Ok(vec!["INT003"]));
     assert_eq!(sel(&["INT001"], &["INT001"]), Ok(vec![]));
     assert_eq!(sel(&["INT001", "INT002"], &[]), Ok(vec!["INT001", "INT002"]));

@@ -31,8 +31,8 @@ impl OpenedPart {
         &self.model.parts[self.index].text
     }
 
-    pub fn part_name(&self) -> &'static str {
-        self.model.parts[self.index].name
+    pub fn part_name(&self) -> &str {
+        &self.model.parts[self.index].name
     }
 }
 

@@ -56,8 +56,9 @@ fn summary(out: &mut impl Write, shown: &str, model: &Model) -> Result<()> {
         writeln!(out, "  weights:        {weights}")?;
     }
     for part in &model.parts {
-        let storage = match &part.storage {
-            PartStorage::H5Attr { storage, .. } => format!(", {storage} attribute"),
+        let storage = match (&part.storage, part.kind) {
+            (PartStorage::H5Attr { storage, .. }, _) => format!(", {storage} attribute"),
+            (_, container::PartKind::Vocabulary) => ", IntegerLookup vocabulary asset".to_string(),
             _ => String::new(),
         };
         writeln!(out, "  part:           {} ({} bytes{storage})", part.name, part.text.len())?;

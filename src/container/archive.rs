@@ -1,9 +1,10 @@
 //! Keras v3 `.keras` archives: a zip of `metadata.json`, `config.json`, the weights and assets.
 //!
-//! Write-back builds a new archive beside the original by splicing bytes (see `zipsplice`):
-//! every entry except the rewritten JSON is copied verbatim, headers included, the rewritten
-//! entry keeps its own header fields (method, timestamp, attributes) with new CRC and sizes, and
-//! the order and archive comment are kept. The `zip` crate reads and verifies the result.
+//! Only the JSON entries and the candidate integer vocabularies (see `assets`) are read. Write-back
+//! builds a new archive beside the original by splicing bytes (see `zipsplice`): every entry
+//! except the rewritten ones is copied verbatim, headers included, a rewritten entry keeps its
+//! own header fields (method, timestamp, attributes) with new CRC and sizes, and the order and
+//! archive comment are kept. The `zip` crate reads and verifies the result.
 
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
@@ -13,8 +14,8 @@ use zip::ZipArchive;
 use zip::result::ZipError;
 
 use super::atomic::{self, Pending, Temp, WriteOptions};
-use super::zipsplice;
 use super::{ContainerError, Format, MAX_JSON_BYTES, Model, ModelKind, Part, PartKind, PartStorage};
+use super::{assets, zipsplice};
 
 /// The JSON entries of an archive and what each holds.
 pub(crate) const JSON_ENTRIES: [(&str, PartKind); 2] =
@@ -69,7 +70,7 @@ fn open_archive(path: &Path) -> Result<ZipArchive<ArchiveSource>, ContainerError
     ZipArchive::new(source).map_err(zip_error)
 }
 
-/// Reads the JSON entries of a `.keras` archive.
+/// Reads the JSON entries and candidate vocabulary assets of a `.keras` archive.
 pub fn open(path: &Path) -> Result<Model, ContainerError> {
     let mut archive = open_archive(path)?;
     // The zip crate indexes entries by name and keeps only one of a repeated name, so the check
@@ -92,7 +93,15 @@ pub fn open(path: &Path) -> Result<Model, ContainerError> {
                 )));
             }
             let text = read_capped(&mut entry, part_name)?;
-            parts.push(Part { name: part_name, kind, text, storage: PartStorage::ZipEntry });
+            parts.push(Part { name: part_name.into(), kind, text, storage: PartStorage::ZipEntry });
+        } else if assets::is_vocabulary_candidate(&name) {
+            let text = read_capped(&mut entry, &name)?;
+            parts.push(Part {
+                name: name.into(),
+                kind: PartKind::Vocabulary,
+                text,
+                storage: PartStorage::ZipEntry,
+            });
         } else if WEIGHT_ENTRIES.contains(&name.as_str()) {
             weights_entry = Some(name);
         }
@@ -115,8 +124,8 @@ pub fn open(path: &Path) -> Result<Model, ContainerError> {
     })
 }
 
-/// Reads one JSON entry, refusing more than [`MAX_JSON_BYTES`] whatever the header claims, so a
-/// zip bomb stops at the cap instead of filling memory.
+/// Reads one part, refusing more than [`MAX_JSON_BYTES`] whatever the header claims, so a zip
+/// bomb stops at the cap instead of filling memory.
 pub(crate) fn read_capped(reader: &mut impl Read, name: &str) -> Result<Vec<u8>, ContainerError> {
     let mut text = Vec::new();
     reader.take(MAX_JSON_BYTES + 1).read_to_end(&mut text).map_err(|e| match e.kind() {
@@ -125,7 +134,7 @@ pub(crate) fn read_capped(reader: &mut impl Read, name: &str) -> Result<Vec<u8>,
     })?;
     if text.len() as u64 > MAX_JSON_BYTES {
         return Err(ContainerError::Refused(format!(
-            "`{name}` is larger than {} MiB, kerasfix's limit for a JSON part",
+            "`{name}` is larger than {} MiB, kerasfix's limit for a part it reads",
             MAX_JSON_BYTES >> 20
         )));
     }
@@ -154,7 +163,7 @@ pub fn prepare(
     let mut out = File::create_new(temp.path())?;
     atomic::copy_permissions(&model.real_path, temp.path())?;
     let replacements: Vec<(&str, &[u8])> =
-        changed.iter().map(|&(i, text)| (model.parts[i].name, text)).collect();
+        changed.iter().map(|&(i, text)| (&*model.parts[i].name, text)).collect();
     zipsplice::splice(&mut File::open(&model.real_path)?, &mut out, &replacements)
         .map_err(|e| ContainerError::Zip(format!("cannot rewrite: {e}; the original is untouched")))?;
     drop(out);
@@ -163,8 +172,8 @@ pub fn prepare(
     Ok(vec![temp.pending(&model.real_path, model.stamp, options)])
 }
 
-/// Re-reads the new archive: the JSON entries must read back as intended and every other entry
-/// must have the same name, CRC and sizes as before.
+/// Re-reads the new archive: the parts must read back as intended and every other entry must
+/// have the same name, CRC and sizes as before.
 fn verify(
     path: &Path,
     model: &Model,

@@ -1,17 +1,18 @@
 //! Keras v3 archives saved unzipped (`model.save(path, zipped=False)`): a directory holding
 //! `config.json`, `metadata.json`, the weights file and `assets/`.
 //!
-//! Only the changed JSON file is replaced, atomically, exactly as a single file would be; the
-//! weights and assets are never opened.
+//! Only a changed file is replaced, atomically, exactly as a single file would be; the weights
+//! and every asset but the candidate integer vocabularies (see `assets`) are never opened.
 
 use std::fs::File;
 use std::path::Path;
 
 use super::archive::{JSON_ENTRIES, WEIGHT_ENTRIES, metadata_fields, read_capped};
+use super::assets;
 use super::atomic::{self, Pending, Stamp, Temp, WriteOptions};
 use super::{ContainerError, Format, Model, ModelKind, Part, PartKind, PartStorage};
 
-/// Reads the JSON files of an unzipped archive.
+/// Reads the JSON files and candidate vocabulary assets of an unzipped archive.
 pub fn open(dir: &Path) -> Result<Model, ContainerError> {
     let mut parts = Vec::new();
     for (name, kind) in JSON_ENTRIES {
@@ -22,12 +23,13 @@ pub fn open(dir: &Path) -> Result<Model, ContainerError> {
         if !path.is_file() {
             return Err(ContainerError::NotAModel(format!("`{name}` is not a regular file")));
         }
-        let stamp = Stamp::of(&path)?;
-        let text = read_capped(&mut File::open(&path)?, name)?;
-        parts.push(Part { name, kind, text, storage: PartStorage::DirFile { stamp } });
+        parts.push(read_part(dir, name.into(), kind)?);
     }
     if !parts.iter().any(|p| p.kind == PartKind::Config) {
         return Err(ContainerError::NotAModel("directory has no config.json".into()));
+    }
+    for name in assets::candidates_in_dir(dir)? {
+        parts.push(read_part(dir, name.into(), PartKind::Vocabulary)?);
     }
     let weights_entry = WEIGHT_ENTRIES.iter().find(|w| dir.join(w).is_file()).map(|w| w.to_string());
     let (keras_version, date_saved) = metadata_fields(&parts);
@@ -45,7 +47,19 @@ pub fn open(dir: &Path) -> Result<Model, ContainerError> {
     })
 }
 
-/// Writes each changed JSON file to its own verified temporary beside it.
+/// One file of the directory, with its stamp when read.
+fn read_part(
+    dir: &Path,
+    name: std::borrow::Cow<'static, str>,
+    kind: PartKind,
+) -> Result<Part, ContainerError> {
+    let path = dir.join(&*name);
+    let stamp = Stamp::of(&path)?;
+    let text = read_capped(&mut File::open(&path)?, &name)?;
+    Ok(Part { name, kind, text, storage: PartStorage::DirFile { stamp } })
+}
+
+/// Writes each changed file to its own verified temporary beside it.
 pub fn prepare(
     model: &Model,
     changed: &[(usize, &[u8])],
@@ -60,7 +74,7 @@ pub fn prepare(
                 part.name
             )));
         };
-        let target = model.real_path.join(part.name);
+        let target = model.real_path.join(&*part.name);
         let temp = Temp::beside(&target)?;
         std::fs::write(temp.path(), text)?;
         atomic::copy_permissions(&target, temp.path())?;

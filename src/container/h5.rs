@@ -108,7 +108,7 @@ fn model_from(path: &Path, attrs: RootAttrs) -> Result<Model, ContainerError> {
                 )));
             }
             parts.push(Part {
-                name,
+                name: name.into(),
                 kind,
                 text,
                 storage: PartStorage::H5Attr { storage: attr.storage, scalar: attr.scalar },
@@ -227,7 +227,7 @@ pub fn prepare(
                 return Err(ContainerError::Refused(format!("part {} is not an HDF5 attribute", part.name)));
             };
             let old = StringAttr { storage, scalar, values: Vec::new() };
-            h5attr::write_scalar(file.id(), part.name, &old, text)?;
+            h5attr::write_scalar(file.id(), &part.name, &old, text)?;
         }
         file.close().map_err(hdf5_error)?;
     }

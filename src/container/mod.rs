@@ -1,12 +1,14 @@
-//! Saved Keras models as containers of JSON parts.
+//! Saved Keras models as containers of JSON parts (and of the few text assets whose integers
+//! kerasfix checks).
 //!
 //! Every command stands on two operations: [`open`] a model file or directory and get its
-//! embedded JSON exactly as stored, and [`write_back`] edited JSON without disturbing any other
+//! embedded JSON exactly as stored, and [`write_back`] edited parts without disturbing any other
 //! byte of the model. The three container kinds (legacy HDF5, `.keras` zip, unzipped `.keras`
 //! directory) live in their own modules; this one detects which is which by content, never by
 //! extension, and holds the types the rest of the tool sees.
 
 pub mod archive;
+mod assets;
 pub mod atomic;
 pub mod detect;
 pub mod directory;
@@ -15,6 +17,7 @@ mod h5attr;
 mod h5native;
 mod zipsplice;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -22,9 +25,9 @@ pub use atomic::{ModelLock, WriteOptions, WriteReport, lock_model};
 pub use h5attr::{Padding, StringAttr, StringStorage};
 pub use h5native::Fallback;
 
-/// Largest JSON part the tool will read (after decompression), so a zip bomb or a runaway
-/// attribute cannot exhaust memory (the lossless tree costs several times the text). Real
-/// configs are kilobytes to a few megabytes.
+/// Largest part the tool will read (after decompression), so a zip bomb or a runaway attribute
+/// cannot exhaust memory (the lossless tree costs several times the text). Real configs are
+/// kilobytes to a few megabytes; vocabulary assets are held to the same cap.
 pub const MAX_JSON_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The three ways Keras saves a model.
@@ -59,7 +62,7 @@ impl fmt::Display for Format {
     }
 }
 
-/// What an embedded JSON part holds, whatever the container calls it.
+/// What an embedded part holds, whatever the container calls it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PartKind {
     /// The model architecture: HDF5 `model_config`, or `config.json`.
@@ -68,13 +71,25 @@ pub enum PartKind {
     Training,
     /// `metadata.json` of a `.keras` archive.
     Metadata,
+    /// Not JSON: an `assets/.../integer_lookup[_N]/vocabulary.txt` text file of a `.keras`
+    /// archive, where an adapted IntegerLookup keeps its vocabulary one integer a line. Which
+    /// of them Keras really reads as integers is decided against `config.json` by the rules.
+    Vocabulary,
 }
 
-/// One embedded JSON document, exactly as stored.
+impl PartKind {
+    /// Whether the part is a JSON document (every kind but the text assets).
+    pub fn is_json(self) -> bool {
+        self != PartKind::Vocabulary
+    }
+}
+
+/// One embedded part, exactly as stored.
 #[derive(Debug, Clone)]
 pub struct Part {
-    /// The name the container gives it: `model_config`, `training_config`, `config.json`, ...
-    pub name: &'static str,
+    /// The name the container gives it: `model_config`, `training_config`, `config.json`, or
+    /// an asset's path in the archive (`assets/layers/integer_lookup/vocabulary.txt`).
+    pub name: Cow<'static, str>,
     pub kind: PartKind,
     pub text: Vec<u8>,
     pub(crate) storage: PartStorage,
@@ -118,7 +133,7 @@ pub struct Model {
 }
 
 impl Model {
-    /// The part of the given kind, if the model has one.
+    /// The first part of the given kind, if the model has one.
     pub fn part(&self, kind: PartKind) -> Option<&Part> {
         self.parts.iter().find(|p| p.kind == kind)
     }

@@ -1,7 +1,7 @@
 //! The code table: every rule's stable code, name, summary, documentation and fix
 //! availability in one place, so that selection, `kerasfix rule CODE` and the docs agree.
 
-use super::{compat, int001, int002, int003, int004, int005, int006};
+use super::{compat, int001, int002, int003, int004, int005, int006, int007};
 
 /// Whether a rule's findings come with a fix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +66,7 @@ static RULES: &[RuleInfo] = &[
     int004::INFO,
     int005::INFO,
     int006::INFO,
+    int007::INFO,
     compat::depthwise_groups::INFO,
     compat::rnn_time_major::INFO,
     compat::embedding_input_length::INFO,

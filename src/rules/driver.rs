@@ -1,10 +1,10 @@
 //! The one place fixes are applied: collect the safe fixes of a check, splice them into the
-//! original bytes (skipping any that overlap one already taken), re-parse, and repeat until
-//! nothing changes. A result that no longer parses is refused rather than returned.
+//! original bytes (skipping any that overlap one already taken), re-check, and repeat until
+//! nothing changes. A JSON result that no longer parses is refused rather than returned.
 
 use crate::json::{self, Edit, ParseError};
 
-use super::{Finding, PartKind, Safety, Settings, check};
+use super::{Finding, PartKind, Safety, Settings, check, check_vocabulary};
 
 /// Passes before giving up on convergence; each pass fixes every non-overlapping finding, and
 /// integer fixes never create new findings, so more than two passes means a bug.
@@ -33,33 +33,53 @@ pub enum FixError {
 
 /// Apply every safe fix of the enabled rules until the document is stable.
 pub fn fix(part: PartKind, src: &[u8], settings: &Settings) -> Result<FixOutcome, FixError> {
+    converge(src, |text, original| {
+        let root = json::parse(text).map_err(if original { FixError::Parse } else { FixError::Broken })?;
+        Ok(check(part, text, &root, settings))
+    })
+}
+
+/// The same for an IntegerLookup vocabulary asset (plain text: nothing to re-parse).
+pub fn fix_vocabulary(src: &[u8], settings: &Settings) -> Result<FixOutcome, FixError> {
+    converge(src, |text, _| Ok(check_vocabulary(text, settings)))
+}
+
+/// The fix loop every kind of part shares: `findings_of(text, original)` checks a text (the
+/// original first, then each fixed version); safe, non-overlapping fixes are spliced in until
+/// none is left.
+fn converge(
+    src: &[u8],
+    mut findings_of: impl FnMut(&[u8], bool) -> Result<Vec<Finding>, FixError>,
+) -> Result<FixOutcome, FixError> {
     let mut text = src.to_vec();
-    let mut root = json::parse(&text)?;
+    let mut findings = findings_of(&text, true)?;
     let mut applied = Vec::new();
     for _ in 0..MAX_PASSES {
-        let findings = check(part, &text, &root, settings);
         let mut taken: Vec<Finding> = Vec::new();
+        let mut left: Vec<Finding> = Vec::new();
         let mut edits: Vec<Edit> = Vec::new();
         for finding in findings {
-            let Some(fix) = finding.fix.as_ref().filter(|f| f.safety == Safety::Safe) else { continue };
+            let Some(fix) = finding.fix.as_ref().filter(|f| f.safety == Safety::Safe) else {
+                left.push(finding);
+                continue;
+            };
             let overlaps = fix
                 .edits
                 .iter()
                 .any(|e| edits.iter().any(|t| e.range.start < t.range.end && t.range.start < e.range.end));
             if overlaps {
+                left.push(finding);
                 continue;
             }
             edits.extend(fix.edits.iter().cloned());
             taken.push(finding);
         }
         if taken.is_empty() {
-            return Ok(FixOutcome { remaining: check(part, &text, &root, settings), text, applied });
+            return Ok(FixOutcome { remaining: left, text, applied });
         }
-        let next = json::apply_edits(&text, &edits)?;
-        root = json::parse(&next).map_err(FixError::Broken)?;
-        text = next;
+        text = json::apply_edits(&text, &edits)?;
         applied.extend(taken);
+        findings = findings_of(&text, false)?;
     }
-    let remaining = check(part, &text, &root, settings);
-    Ok(FixOutcome { text, applied, remaining })
+    Ok(FixOutcome { text, applied, remaining: findings })
 }

@@ -2,7 +2,9 @@
 //!
 //! Rules never traverse the config and never write: the schema hands them the integer sites
 //! of a document ([`crate::schema::integer_sites`]), [`analyze`] judges each site once, and each
-//! rule turns the verdicts that are its own into findings carrying byte-range edits.
+//! rule turns the verdicts that are its own into findings carrying byte-range edits. The one
+//! rule on a text asset (INT007, IntegerLookup vocabularies) gets its files from
+//! [`integer_vocabulary_assets`] and is run by [`check_vocabulary`] / [`fix_vocabulary`].
 
 mod analyze;
 mod codes;
@@ -14,13 +16,17 @@ mod int003;
 mod int004;
 mod int005;
 mod int006;
+mod int007;
+mod pyint;
 mod pyrepr;
 mod security;
 mod selection;
+mod vocabulary_owners;
 
 pub use codes::{FixAvailability, RuleInfo, Severity, all_rules, rule};
-pub use driver::{FixError, FixOutcome, fix};
+pub use driver::{FixError, FixOutcome, fix, fix_vocabulary};
 pub use selection::{Selection, SelectionError};
+pub use vocabulary_owners::integer_vocabulary_assets;
 
 use crate::json::{Edit, Node};
 pub use crate::schema::PartKind;
@@ -138,6 +144,12 @@ pub fn check(part: PartKind, src: &[u8], root: &Node, settings: &Settings) -> Ve
         out.extend(check(&document).into_iter().filter(|f| settings.selection.is_enabled(f.code)));
     }
     out
+}
+
+/// Findings of the enabled rules in one IntegerLookup vocabulary asset (one of
+/// [`integer_vocabulary_assets`]), in line order.
+pub fn check_vocabulary(text: &[u8], settings: &Settings) -> Vec<Finding> {
+    if settings.selection.is_enabled(int007::INFO.code) { int007::check(text) } else { Vec::new() }
 }
 
 /// Build a finding for `site`; `fix` is the replacement text and its safety.

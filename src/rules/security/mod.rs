@@ -15,6 +15,7 @@ mod sec003;
 mod sec004;
 mod sec005;
 
+pub(super) use modules::is_core_keras_module;
 pub(super) use sec001::INFO as SEC001;
 pub(super) use sec002::INFO as SEC002;
 pub(super) use sec003::INFO as SEC003;

@@ -67,7 +67,7 @@ pub(super) fn is_keras_module(module: &str) -> bool {
 }
 
 /// Whether `module` belongs to Keras itself rather than a Keras-team add-on library.
-pub(super) fn is_core_keras_module(module: &str) -> bool {
+pub(in crate::rules) fn is_core_keras_module(module: &str) -> bool {
     KERAS_PACKAGES.iter().filter(|p| !p.starts_with("keras_")).any(|package| in_package(module, package))
 }
 
