@@ -61,8 +61,8 @@ pub fn walk(roots: &[PathBuf], excludes: &dyn Fn(&Path) -> bool, found: &mut dyn
                 walk_dir(root, excludes, found)
             }
             Ok(_) => match archive_dir_of_member(root) {
-                // `config.json` named on its own (as pre-commit passes changed files) stands for
-                // the unzipped archive it belongs to.
+                // `config.json` (or a vocabulary asset) named on its own, as pre-commit passes
+                // changed files, stands for the unzipped archive it belongs to.
                 Some(dir) => found(Found::Model(dir)),
                 // An explicitly named file or archive directory is taken whatever its name.
                 None => found(Found::Model(root.clone())),
@@ -71,17 +71,27 @@ pub fn walk(roots: &[PathBuf], excludes: &dyn Fn(&Path) -> bool, found: &mut dyn
     }
 }
 
-/// The unzipped archive directory that `path` is the `config.json` or `metadata.json` of.
+/// The unzipped archive directory that `path` is the `config.json` or `metadata.json` of, or
+/// whose `assets/.../vocabulary.txt` it is.
 fn archive_dir_of_member(path: &Path) -> Option<PathBuf> {
     let name = path.file_name()?.to_str()?;
-    if name != "config.json" && name != "metadata.json" {
-        return None;
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    let dir = match name {
+        "config.json" | "metadata.json" => parent_or_dot(path),
+        // Keras writes assets under `assets/<object path>/`; the archive holds `assets/`.
+        "vocabulary.txt" => {
+            let assets = path.ancestors().skip(1).find(|a| a.file_name().is_some_and(|n| n == "assets"))?;
+            parent_or_dot(assets)
+        }
+        _ => return None,
     };
     is_archive_dir(&dir).then_some(dir)
+}
+
+fn parent_or_dot(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// An unzipped `.keras` archive: `config.json` beside `metadata.json` or a weights file. A

@@ -194,6 +194,28 @@ fn pre_commit_hooks_check_and_fix_staged_models() {
         std::fs::read(&clean_original).expect("read")
     );
 
+    // A vocabulary asset edited on its own: the hooks' file pattern takes it, and it stands
+    // for its unzipped archive.
+    let vocab_original = testdata().join("keras3/vocab_assets.unzipped");
+    let vocab = copy_model(&vocab_original, &models);
+    let asset = "assets/layers/integer_lookup/vocabulary.txt";
+    let text = std::fs::read_to_string(vocab.join(asset)).expect("read asset");
+    let damaged_text = text.replacen("\n10\n", "\n10.0\n", 1);
+    assert_ne!(damaged_text, text, "the asset holds a line `10`: {text:?}");
+    std::fs::write(vocab.join(asset), damaged_text).expect("damage asset");
+    git(project, &["add", "-A"]);
+    let vocab_file = format!("models/vocab_assets.unzipped/{asset}");
+    let out = run("kerasfix-check", &[&vocab_file]);
+    assert_eq!(out.status.code(), Some(1), "check must fail on the asset:\n{}", report(&out));
+    assert!(
+        stdout(&out).contains(&format!("models/vocab_assets.unzipped:{asset}:line 2: INT007")),
+        "{}",
+        report(&out)
+    );
+    let out = run("kerasfix-fix", &[&vocab_file]);
+    assert_eq!(out.status.code(), Some(1), "pre-commit reports the modification:\n{}", report(&out));
+    assert_eq!(std::fs::read(vocab.join(asset)).expect("read"), text.as_bytes(), "{asset} restored");
+
     // kerasfix-fix repairs them in place; pre-commit fails the run because files changed.
     let out = run("kerasfix-fix", &damaged);
     assert_eq!(out.status.code(), Some(1), "pre-commit reports the modification:\n{}", report(&out));
