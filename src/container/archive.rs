@@ -125,18 +125,36 @@ pub fn open(path: &Path) -> Result<Model, ContainerError> {
 }
 
 /// Reads one part, refusing more than [`MAX_JSON_BYTES`] whatever the header claims, so a zip
-/// bomb stops at the cap instead of filling memory.
+/// bomb stops at the cap instead of filling memory. The buffer grows by doubling but never past
+/// the cap (`read_to_end` would double a full 64 MiB buffer to 128 MiB for the one byte that
+/// proves the part too large), so refusing a bomb needs about 96 MiB of address space at most.
 pub(crate) fn read_capped(reader: &mut impl Read, name: &str) -> Result<Vec<u8>, ContainerError> {
-    let mut text = Vec::new();
-    reader.take(MAX_JSON_BYTES + 1).read_to_end(&mut text).map_err(|e| match e.kind() {
+    let io_error = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::InvalidData => ContainerError::Zip(format!("`{name}`: {e}")),
         _ => ContainerError::Io(e),
-    })?;
-    if text.len() as u64 > MAX_JSON_BYTES {
-        return Err(ContainerError::Refused(format!(
-            "`{name}` is larger than {} MiB, kerasfix's limit for a part it reads",
-            MAX_JSON_BYTES >> 20
-        )));
+    };
+    let limit = usize::try_from(MAX_JSON_BYTES).unwrap_or(usize::MAX);
+    let mut text: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let read = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_error(e)),
+        };
+        if text.len() + read > limit {
+            return Err(ContainerError::Refused(format!(
+                "`{name}` is larger than {} MiB, kerasfix's limit for a part it reads",
+                MAX_JSON_BYTES >> 20
+            )));
+        }
+        if text.len() + read > text.capacity() {
+            let grown = (text.capacity() * 2).clamp(text.len() + read, limit);
+            text.try_reserve_exact(grown - text.len())
+                .map_err(|_| io_error(std::io::ErrorKind::OutOfMemory.into()))?;
+        }
+        text.extend_from_slice(chunk.get(..read).unwrap_or_default());
     }
     Ok(text)
 }
