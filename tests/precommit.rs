@@ -90,10 +90,11 @@ fn pre_commit(project: &Path, args: &[&str]) -> Output {
         .current_dir(project)
         .env("PATH", path)
         .env("PRE_COMMIT_HOME", cache_dir().join("pre-commit-home"))
-        // The project's own target directory: `scripts/test` builds everything in release
-        // first, so `cargo install` (release) reuses every dependency, HDF5 included, and only
-        // compiles kerasfix itself. Cargo does not hold its lock while tests run.
-        .env("CARGO_TARGET_DIR", root().join("target"))
+        // A target directory of its own, kept across runs under target/precommit/: sharing the
+        // project's let `cargo install` of the hook's copy of the sources replace
+        // target/release/kerasfix with a build that was not always of the current code (seen in
+        // CI: a stale binary, which the suites running after this one then tested).
+        .env("CARGO_TARGET_DIR", cache_dir().join("cargo-target"))
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         // The jobserver of the outer `cargo test` is not for the hook's `cargo install`.
