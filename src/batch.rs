@@ -104,9 +104,8 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
             match committing.as_ref().and_then(|(held, _)| held.extend(&dirs)) {
                 Some(locks) => locks,
                 None => {
-                    if let Some((held, mut waiting)) = committing.take() {
-                        let committed = commit_prepared(&mut waiting);
-                        drop(held);
+                    if let Some(chunk) = committing.take() {
+                        let (waiting, committed) = commit_chunk(chunk);
                         report_committed(
                             waiting,
                             committed,
@@ -128,13 +127,7 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
         };
         let previous = committing.take();
         let (results, previous) = std::thread::scope(|scope| {
-            let committer = previous.map(|(held, mut waiting)| {
-                scope.spawn(move || {
-                    let committed = commit_prepared(&mut waiting);
-                    drop(held);
-                    (waiting, committed)
-                })
-            });
+            let committer = previous.map(|chunk| scope.spawn(move || commit_chunk(chunk)));
             let results = process_parallel(
                 &models[chunk.clone()],
                 &settings[chunk.clone()],
@@ -175,9 +168,8 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
         }
         committing = Some((locks, waiting));
     }
-    if let Some((held, mut waiting)) = committing.take() {
-        let committed = commit_prepared(&mut waiting);
-        drop(held);
+    if let Some(chunk) = committing.take() {
+        let (waiting, committed) = commit_chunk(chunk);
         report_committed(waiting, committed, &mut totals, options, &mut out, &mut all_records)?;
     }
     if options.format == Format::Json {
@@ -281,10 +273,17 @@ fn process_parallel(
         .collect()
 }
 
-/// Makes the waiting models' replacements durable and renames them into place, in one batch.
-/// Runs beside the next chunk's processing: it only touches the models' own temporaries.
-fn commit_prepared(waiting: &mut [ModelReport]) -> Vec<Result<WriteReport, ContainerError>> {
-    crate::container::commit(waiting.iter_mut().map(|r| std::mem::take(&mut r.prepared)).collect())
+/// What a committed chunk hands back: its reports and each model's commit result.
+type Committed = (Vec<ModelReport>, Vec<Result<WriteReport, ContainerError>>);
+
+/// Makes a chunk's waiting replacements durable and renames them into place, in one batch,
+/// then lets the chunk's directory locks go. Runs beside the next chunk's processing: it only
+/// touches the models' own temporaries.
+fn commit_chunk((held, mut waiting): (DirLocks, Vec<ModelReport>)) -> Committed {
+    let prepared = waiting.iter_mut().map(|r| std::mem::take(&mut r.prepared)).collect();
+    let committed = crate::container::commit(prepared);
+    drop(held);
+    (waiting, committed)
 }
 
 /// Reports each committed model: one whose replacement failed becomes an error, and its

@@ -14,13 +14,9 @@ const HDF5_SIGNATURE: &[u8; 8] = b"\x89HDF\r\n\x1a\n";
 const ZIP_LOCAL_HEADER: &[u8; 4] = b"PK\x03\x04";
 const ZIP_EMPTY_ARCHIVE: &[u8; 4] = b"PK\x05\x06";
 
-/// The format of the model at `path` (a resolved, existing path).
-pub fn detect(path: &Path) -> Result<Format, ContainerError> {
-    detect_with(path, &std::fs::metadata(path)?)
-}
-
-/// [`detect`] for a path whose metadata (symlinks followed) the caller already has.
-pub fn detect_with(path: &Path, meta: &std::fs::Metadata) -> Result<Format, ContainerError> {
+/// The format of the model at `path` (a resolved, existing path), given its metadata (symlinks
+/// followed), which the caller already has.
+pub fn detect(path: &Path, meta: &std::fs::Metadata) -> Result<Format, ContainerError> {
     if meta.is_dir() {
         return if path.join("config.json").is_file() {
             Ok(Format::KerasDir)

@@ -161,7 +161,7 @@ pub enum ContainerError {
 pub fn open(path: &Path) -> Result<Model, ContainerError> {
     let (real_path, meta) = atomic::resolve(path)?;
     let stamp = atomic::Stamp::from_metadata(&meta);
-    let format = detect::detect_with(&real_path, &meta)?;
+    let format = detect::detect(&real_path, &meta)?;
     let mut model = match format {
         Format::Hdf5 => h5::open(&real_path)?,
         Format::KerasZip => archive::open(&real_path)?,
