@@ -74,11 +74,11 @@ fn from_node(node: &Node) -> J {
     match &node.value {
         Value::Null => J::Null,
         Value::Bool(b) => J::Bool(*b),
-        Value::Number(n) => J::Num(n.raw.clone()),
-        Value::String(s) => J::Str(s.clone()),
+        Value::Number(n) => J::Num(n.raw.to_string()),
+        Value::String(s) => J::Str(s.to_string()),
         Value::Array(items) => J::Arr(items.iter().map(from_node).collect()),
         Value::Object(members) => {
-            J::Obj(members.iter().map(|m| (m.key.clone(), from_node(&m.value))).collect())
+            J::Obj(members.iter().map(|m| (m.key.to_string(), from_node(&m.value))).collect())
         }
     }
 }

@@ -265,11 +265,11 @@ fn plain(node: &Node) -> Plain {
     match &node.value {
         Value::Null => Plain::Null,
         Value::Bool(flag) => Plain::Bool(*flag),
-        Value::Number(number) => Plain::Num(number.raw.clone()),
-        Value::String(text) => Plain::Str(text.clone()),
+        Value::Number(number) => Plain::Num(number.raw.to_string()),
+        Value::String(text) => Plain::Str(text.to_string()),
         Value::Array(items) => Plain::Arr(items.iter().map(plain).collect()),
         Value::Object(members) => {
-            Plain::Obj(members.iter().map(|m| (m.key.clone(), plain(&m.value))).collect())
+            Plain::Obj(members.iter().map(|m| (m.key.to_string(), plain(&m.value))).collect())
         }
     }
 }

@@ -202,7 +202,7 @@ fn stringified_shapes_in_real_configs_are_restored() {
                     .iter()
                     .map(|n| match &n.value {
                         Value::Null => Some("None".to_string()),
-                        Value::Number(x) if x.is_integer_literal() => Some(x.raw.clone()),
+                        Value::Number(x) if x.is_integer_literal() => Some(x.raw.to_string()),
                         _ => None,
                     })
                     .collect();

@@ -86,16 +86,17 @@ pub fn open(path: &Path) -> Result<Model, ContainerError> {
     for index in 0..archive.len() {
         let mut entry = archive.by_index(index).map_err(zip_error)?;
         let name = entry.name().map_err(zip_error)?.into_owned();
+        let declared_size = entry.size();
         if let Some(&(part_name, kind)) = JSON_ENTRIES.iter().find(|(n, _)| *n == name) {
             if parts.iter().any(|p| p.name == part_name) {
                 return Err(ContainerError::Zip(format!(
                     "two `{part_name}` entries; refusing to guess which Keras reads"
                 )));
             }
-            let text = read_capped(&mut entry, part_name)?;
+            let text = read_capped(&mut entry, part_name, declared_size)?;
             parts.push(Part { name: part_name.into(), kind, text, storage: PartStorage::ZipEntry });
         } else if assets::is_vocabulary_candidate(&name) {
-            let text = read_capped(&mut entry, &name)?;
+            let text = read_capped(&mut entry, &name, declared_size)?;
             parts.push(Part {
                 name: name.into(),
                 kind: PartKind::Vocabulary,
@@ -125,37 +126,53 @@ pub fn open(path: &Path) -> Result<Model, ContainerError> {
 }
 
 /// Reads one part, refusing more than [`MAX_JSON_BYTES`] whatever the header claims, so a zip
-/// bomb stops at the cap instead of filling memory. The buffer grows by doubling but never past
-/// the cap (`read_to_end` would double a full 64 MiB buffer to 128 MiB for the one byte that
-/// proves the part too large), so refusing a bomb needs about 96 MiB of address space at most.
-pub(crate) fn read_capped(reader: &mut impl Read, name: &str) -> Result<Vec<u8>, ContainerError> {
+/// bomb stops at the cap instead of filling memory. `size_hint` (the size the zip header or
+/// the file's metadata declares) only sizes the first buffer, one byte larger so that the
+/// read proving the end needs no growth; the buffer then grows by doubling but never past the
+/// cap plus that byte (`read_to_end` would double a full 64 MiB buffer to 128 MiB for the one
+/// byte that proves the part too large), so refusing a bomb needs about 96 MiB of address
+/// space at most. Bytes are read straight into the buffer: each is zeroed once, not through a
+/// fixed 64 KiB scratch chunk per part.
+pub(crate) fn read_capped(
+    reader: &mut impl Read,
+    name: &str,
+    size_hint: u64,
+) -> Result<Vec<u8>, ContainerError> {
     let io_error = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::InvalidData => ContainerError::Zip(format!("`{name}`: {e}")),
         _ => ContainerError::Io(e),
     };
+    let too_large = || {
+        ContainerError::Refused(format!(
+            "`{name}` is larger than {} MiB, kerasfix's limit for a part it reads",
+            MAX_JSON_BYTES >> 20
+        ))
+    };
     let limit = usize::try_from(MAX_JSON_BYTES).unwrap_or(usize::MAX);
+    let first = usize::try_from(size_hint).unwrap_or(usize::MAX).clamp(8 * 1024, limit).saturating_add(1);
     let mut text: Vec<u8> = Vec::new();
-    let mut chunk = vec![0u8; 64 * 1024];
+    let mut filled = 0;
     loop {
-        let read = match reader.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(read) => read,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io_error(e)),
-        };
-        if text.len() + read > limit {
-            return Err(ContainerError::Refused(format!(
-                "`{name}` is larger than {} MiB, kerasfix's limit for a part it reads",
-                MAX_JSON_BYTES >> 20
-            )));
-        }
-        if text.len() + read > text.capacity() {
-            let grown = (text.capacity() * 2).clamp(text.len() + read, limit);
+        if filled == text.len() {
+            if filled > limit {
+                return Err(too_large());
+            }
+            let grown = if filled == 0 { first } else { (filled * 2).min(limit.saturating_add(1)) };
             text.try_reserve_exact(grown - text.len())
                 .map_err(|_| io_error(std::io::ErrorKind::OutOfMemory.into()))?;
+            text.resize(grown, 0);
         }
-        text.extend_from_slice(chunk.get(..read).unwrap_or_default());
+        match reader.read(text.get_mut(filled..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_error(e)),
+        }
     }
+    if filled > limit {
+        return Err(too_large());
+    }
+    text.truncate(filled);
     Ok(text)
 }
 

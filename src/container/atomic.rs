@@ -40,6 +40,11 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// The file's size when stamped.
+    pub fn size(&self) -> u64 {
+        self.len
+    }
+
     pub fn of(path: &Path) -> io::Result<Stamp> {
         Ok(Stamp::from_metadata(&fs::metadata(path)?))
     }

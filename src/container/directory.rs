@@ -55,7 +55,7 @@ fn read_part(
 ) -> Result<Part, ContainerError> {
     let path = dir.join(&*name);
     let stamp = Stamp::of(&path)?;
-    let text = read_capped(&mut File::open(&path)?, &name)?;
+    let text = read_capped(&mut File::open(&path)?, &name, stamp.size())?;
     Ok(Part { name, kind, text, storage: PartStorage::DirFile { stamp } })
 }
 

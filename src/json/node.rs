@@ -6,6 +6,8 @@
 
 use std::ops::Range;
 
+use compact_str::CompactString;
+
 use super::pointer::Pointer;
 
 /// A JSON value together with the byte range of its text in the source.
@@ -21,8 +23,8 @@ pub enum Value {
     Null,
     Bool(bool),
     Number(Number),
-    /// Escapes decoded; a lone surrogate escape decodes to U+FFFD.
-    String(String),
+    /// Escapes decoded; a lone surrogate escape decodes to U+FFFD. Inline up to 24 bytes.
+    String(CompactString),
     Array(Vec<Node>),
     /// Members in source order, duplicates kept (see [`Node::get`] for lookup semantics).
     Object(Vec<Member>),
@@ -45,8 +47,8 @@ impl Value {
 /// One `"key": value` pair of an object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
-    /// The decoded key.
-    pub key: String,
+    /// The decoded key (inline up to 24 bytes, as nearly every Keras key is).
+    pub key: CompactString,
     /// The quoted key's bytes in the source, quotes included.
     pub key_span: Range<usize>,
     pub value: Node,
@@ -56,11 +58,11 @@ pub struct Member {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Number {
     /// The literal: `64`, `64.0`, `6.4e1`, `-0.0`, `1e-07`, `NaN`, `Infinity`, `-Infinity`.
-    pub raw: String,
+    pub raw: CompactString,
 }
 
 impl Number {
-    pub fn new(raw: impl Into<String>) -> Number {
+    pub fn new(raw: impl Into<CompactString>) -> Number {
         Number { raw: raw.into() }
     }
 
@@ -309,7 +311,7 @@ impl Node {
                             members
                                 .iter()
                                 .rev()
-                                .map(|member| Step::Enter(&member.value, Some(member.key.clone()))),
+                                .map(|member| Step::Enter(&member.value, Some(member.key.to_string()))),
                         ),
                         _ => {}
                     }
@@ -360,7 +362,7 @@ impl Node {
                 }
                 Value::Object(members) => {
                     let at = members.partition_point(|member| member.value.span.end <= target.span.start);
-                    members.get(at).filter(|m| holds(&m.value)).map(|m| (m.key.clone(), &m.value))
+                    members.get(at).filter(|m| holds(&m.value)).map(|m| (m.key.to_string(), &m.value))
                 }
                 _ => None,
             };
@@ -402,7 +404,7 @@ fn duplicate_groups(object: Pointer, members: &[Member]) -> Vec<DuplicateKey> {
         if *count == 2 {
             groups.push(DuplicateKey {
                 object: object.clone(),
-                key: member.key.clone(),
+                key: member.key.to_string(),
                 key_spans: members
                     .iter()
                     .filter(|other| other.key == member.key)

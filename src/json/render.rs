@@ -222,7 +222,7 @@ mod tests {
 
     #[test]
     fn falls_back_to_decoded_text_for_foreign_nodes() {
-        let node = Node { span: 0..0, value: Value::String("\u{e9}".to_owned()) };
+        let node = Node { span: 0..0, value: Value::String("\u{e9}".into()) };
         assert_eq!(compact_python(b"", &node), r#""\u00e9""#);
     }
 }

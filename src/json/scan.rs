@@ -7,6 +7,8 @@
 
 use std::ops::Range;
 
+use compact_str::CompactString;
+
 use super::node::{Member, Node, Number, Value};
 
 /// Deeper nesting of arrays and objects is rejected.
@@ -56,7 +58,7 @@ const SCRATCH: usize = 256;
 /// allocation per container instead of one per doubling.
 enum Open {
     Array { start: usize, first: usize },
-    Object { start: usize, first: usize, key: Option<(String, Range<usize>)> },
+    Object { start: usize, first: usize, key: Option<(CompactString, Range<usize>)> },
 }
 
 struct Scanner<'t> {
@@ -185,7 +187,7 @@ impl<'t> Scanner<'t> {
     }
 
     /// `"key"` then `:`, leaving the position at the value.
-    fn key(&mut self) -> Result<(String, Range<usize>), ParseError> {
+    fn key(&mut self) -> Result<(CompactString, Range<usize>), ParseError> {
         self.skip_whitespace();
         if self.peek() != Some(b'"') {
             return Err(self.error(self.pos, "expecting property name enclosed in double quotes"));
@@ -261,7 +263,7 @@ impl<'t> Scanner<'t> {
             }
             self.digits();
         }
-        Ok(Number { raw: self.slice(start, self.pos).to_owned() })
+        Ok(Number { raw: CompactString::from(self.slice(start, self.pos)) })
     }
 
     /// Source text between two offsets that sit next to ASCII bytes (quotes, digits, signs),
@@ -277,15 +279,14 @@ impl<'t> Scanner<'t> {
     }
 
     /// A string literal starting at the opening quote; returns the decoded text.
-    fn string(&mut self) -> Result<String, ParseError> {
+    fn string(&mut self) -> Result<CompactString, ParseError> {
         let start = self.pos;
         self.pos += 1;
         let mut has_escapes = false;
         loop {
             // Jump over the plain bytes in one tight loop; only the bytes that end the run
             // (quote, backslash, control character) need a decision.
-            let rest = self.text.get(self.pos..).unwrap_or_default();
-            self.pos += rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
+            self.pos += plain_run(self.text.get(self.pos..).unwrap_or_default());
             match self.peek() {
                 None => return Err(self.error(start, "unterminated string")),
                 Some(b'"') => break,
@@ -314,15 +315,43 @@ impl<'t> Scanner<'t> {
         let inner = self.slice(start + 1, self.pos);
         self.pos += 1;
         if !has_escapes {
-            return Ok(inner.to_owned());
+            return Ok(CompactString::from(inner));
         }
-        let mut decoded = String::with_capacity(inner.len());
+        let mut decoded = CompactString::with_capacity(inner.len());
         decode_escapes(inner, |unit| match unit {
             StringUnit::Char(c) => decoded.push(c),
             StringUnit::LoneSurrogate(_) => decoded.push(char::REPLACEMENT_CHARACTER),
         });
         Ok(decoded)
     }
+}
+
+/// The length of the run of bytes at the start of `bytes` that a string literal takes as they
+/// are: everything but `"`, `\` and control characters. Eight bytes at a time (SWAR): string
+/// scanning is most of parsing a config, and a byte-by-byte loop was its largest single cost.
+fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // A byte's high bit is set in `zero_of(v)` if that byte of `v` is zero; a borrow can
+        // only mark bytes above a true zero, so the lowest mark is exact. Bytes >= 0x80 are
+        // excluded by `!word`, so UTF-8 never matches `< 0x20`.
+        let zero_of = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+        let found = zero_of(word ^ (ONES * u64::from(b'"')))
+            | zero_of(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGH);
+        if found != 0 {
+            return offset + (found.trailing_zeros() / 8) as usize;
+        }
+        offset += 8;
+    }
+    let rest = chunks.remainder();
+    offset + rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len())
 }
 
 /// One decoded piece of a string literal. Lone surrogates are kept apart so that renderers

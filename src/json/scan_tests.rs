@@ -57,7 +57,7 @@ fn editing_one_value_changes_only_its_span() {
     assert_eq!(&edited[before.len()..edited.len() - after.len()], b"6.0");
     let reparsed = parse(&edited).unwrap_or_else(|e| panic!("{e}"));
     let value = reparsed.get("config").and_then(|c| c.get("max_value"));
-    assert_eq!(value.and_then(Node::as_number).map(|n| n.raw.clone()), Some("6.0".to_owned()));
+    assert_eq!(value.and_then(Node::as_number).map(|n| n.raw.as_str()), Some("6.0"));
 }
 
 #[test]
@@ -166,4 +166,27 @@ fn large_documents_parse_in_linear_time() {
     let root = parsed(&text);
     assert_eq!(root.as_array().map(<[Node]>::len), Some(40_001));
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+/// The word-at-a-time scan of a string's plain bytes stops exactly where the byte-by-byte
+/// definition does: every byte value at every position of a word, after every prefix.
+#[test]
+fn plain_run_stops_at_the_first_quote_backslash_or_control_byte() {
+    let naive =
+        |bytes: &[u8]| bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(bytes.len());
+    for filler in [b'a', 0x7F, 0x80, 0xC3, 0xFF, b' ', b'!', b'#', b'[', b']'] {
+        for len in 0..20 {
+            for at in 0..len {
+                for stop in 0..=255u8 {
+                    let mut bytes = vec![filler; len];
+                    bytes[at] = stop;
+                    // A second special byte later must not move the answer.
+                    if at + 3 < len {
+                        bytes[at + 3] = b'"';
+                    }
+                    assert_eq!(plain_run(&bytes), naive(&bytes), "{bytes:?}");
+                }
+            }
+        }
+    }
 }

@@ -19,7 +19,11 @@ use super::lookup::Role;
 /// keras/src/layers/core/wrapper.py (`layer`), keras/src/layers/rnn/bidirectional.py
 /// (`backward_layer`), keras/src/layers/rnn/rnn.py (`cell`),
 /// keras/src/layers/rnn/stacked_rnn_cells.py (`cells`); tf-keras uses the same keys.
-const LAYER_KEYS: &[&str] = &["layers", "layer", "forward_layer", "backward_layer", "cell", "cells"];
+/// A `match` on the key rather than a search of a list: it runs for every member of every
+/// object, and a match compares the length before any byte.
+fn is_layer_key(key: &str) -> bool {
+    matches!(key, "layers" | "layer" | "forward_layer" | "backward_layer" | "cell" | "cells")
+}
 
 /// One serialized object, as handed to a visitor.
 #[derive(Debug)]
@@ -77,8 +81,7 @@ fn descend<'a>(
                 None => false,
             };
             for member in members {
-                let child_role =
-                    if LAYER_KEYS.contains(&member.key.as_str()) { Role::Layer } else { Role::Object };
+                let child_role = if is_layer_key(&member.key) { Role::Layer } else { Role::Object };
                 pointer.push(PointerStep::Key(&member.key));
                 descend(&member.value, pointer, path, child_role, visitor);
                 pointer.pop();
