@@ -94,7 +94,7 @@ pub fn process(path: &Path, settings: &Settings, mode: &FixMode) -> Result<Model
             integer_assets = rules::integer_vocabulary_assets(&root);
         }
         let check = || rules::check(kind, &part.text, &root, settings);
-        let fix = || rules::fix(kind, &part.text, settings);
+        let fix = || rules::fix_parsed(kind, &part.text, &root, settings);
         run_rules(&mut report, &mut updates, mode, (index, part), &check, &fix)?;
     }
     for (index, part) in model.parts.iter().enumerate() {

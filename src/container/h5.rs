@@ -5,8 +5,8 @@
 //! and are never read here. Reads take the native fast path ([`super::h5native`]) when it
 //! understands the file, and libhdf5 otherwise. Write-back copies the file (the kernel copies
 //! the weights, they never pass through this process's memory), rewrites just the changed
-//! attributes in the copy with libhdf5, verifies them by re-reading the copy with libhdf5, and
-//! renames the copy over the original.
+//! attributes in the copy with libhdf5, verifies them by re-reading the copy (natively, or with
+//! libhdf5 when the native reader declines), and renames the copy over the original.
 
 use std::path::Path;
 
@@ -213,7 +213,11 @@ pub fn prepare(
     // read-only too and libhdf5 could not open it for writing. Owner-writable while it is
     // rewritten, then the original's bits again before it is renamed into place.
     let permissions = std::fs::metadata(temp.path())?.permissions();
-    {
+    let read_only = {
+        use std::os::unix::fs::PermissionsExt;
+        permissions.mode() & 0o200 == 0
+    };
+    if read_only {
         use std::os::unix::fs::PermissionsExt;
         let writable = std::fs::Permissions::from_mode(permissions.mode() | 0o200);
         std::fs::set_permissions(temp.path(), writable)?;
@@ -231,15 +235,20 @@ pub fn prepare(
         }
         file.close().map_err(hdf5_error)?;
     }
-    std::fs::set_permissions(temp.path(), permissions)?;
+    if read_only {
+        std::fs::set_permissions(temp.path(), permissions)?;
+    }
     verify(temp.path(), model, changed)?;
     Ok(vec![temp.pending(&model.real_path, model.stamp, options)])
 }
 
-/// Re-opens the written copy and checks every JSON attribute reads back as intended. Always
-/// through libhdf5, so every file kerasfix writes is read back by the real library.
+/// Re-opens the written copy and checks every JSON attribute reads back as intended: by the
+/// native reader, an implementation independent of the libhdf5 that wrote the copy (it agrees
+/// with libhdf5 on every shipped, generated and ~150,000 mutated files, `tests/h5native.rs`),
+/// and by libhdf5 for any layout the native reader declines. A second libhdf5 open per model
+/// cost as much as the write (`H5Fopen` zeroes a ~1 MB cache) and is serialized process-wide.
 fn verify(path: &Path, model: &Model, changed: &[(usize, &[u8])]) -> Result<(), ContainerError> {
-    let reopened = model_from(path, read_root_libhdf5(path)?)?;
+    let reopened = open(path)?;
     for (index, part) in model.parts.iter().enumerate() {
         let expected = changed.iter().find(|(i, _)| *i == index).map_or(part.text.as_slice(), |(_, t)| *t);
         let Some(found) = reopened.parts.iter().find(|p| p.name == part.name) else {

@@ -2,7 +2,7 @@
 //! original bytes (skipping any that overlap one already taken), re-check, and repeat until
 //! nothing changes. A JSON result that no longer parses is refused rather than returned.
 
-use crate::json::{self, Edit, ParseError};
+use crate::json::{self, Edit, Node, ParseError};
 
 use super::{Finding, PartKind, Safety, Settings, check, check_vocabulary};
 
@@ -33,8 +33,22 @@ pub enum FixError {
 
 /// Apply every safe fix of the enabled rules until the document is stable.
 pub fn fix(part: PartKind, src: &[u8], settings: &Settings) -> Result<FixOutcome, FixError> {
+    fix_parsed(part, src, &json::parse(src)?, settings)
+}
+
+/// [`fix`] for a document the caller has parsed already (`root` is `src` parsed): the first
+/// pass uses it, so a batch parses each part once to check it and once per fixing pass.
+pub fn fix_parsed(
+    part: PartKind,
+    src: &[u8],
+    root: &Node,
+    settings: &Settings,
+) -> Result<FixOutcome, FixError> {
     converge(src, |text, original| {
-        let root = json::parse(text).map_err(if original { FixError::Parse } else { FixError::Broken })?;
+        if original {
+            return Ok(check(part, text, root, settings));
+        }
+        let root = json::parse(text).map_err(FixError::Broken)?;
         Ok(check(part, text, &root, settings))
     })
 }

@@ -24,7 +24,7 @@ mod selection;
 mod vocabulary_owners;
 
 pub use codes::{FixAvailability, RuleInfo, Severity, all_rules, rule};
-pub use driver::{FixError, FixOutcome, fix, fix_vocabulary};
+pub use driver::{FixError, FixOutcome, fix, fix_parsed, fix_vocabulary};
 pub use selection::{Selection, SelectionError};
 pub use vocabulary_owners::integer_vocabulary_assets;
 
