@@ -54,18 +54,19 @@ fn schema_part(kind: PartKind) -> Option<schema::PartKind> {
     }
 }
 
-fn record(path: &str, part: &str, finding: &Finding, applied: Option<bool>) -> Record {
+/// The finding as reported; it is moved, not copied (a damaged model has tens of findings).
+fn record(path: &str, part: &str, finding: Finding, applied: Option<bool>) -> Record {
     Record {
         path: path.to_string(),
         part: part.to_string(),
-        pointer: finding.pointer.clone(),
+        pointer: finding.pointer,
         code: finding.code.to_string(),
         name: finding.name.to_string(),
         severity: finding.severity,
-        message: finding.message.clone(),
+        message: finding.message,
         fixable: finding.fix.is_some(),
-        old: finding.old.clone(),
-        new: finding.fix.as_ref().map(|f| f.new.clone()),
+        old: finding.old,
+        new: finding.fix.map(|f| f.new),
         applied,
     }
 }
@@ -128,24 +129,25 @@ fn run_rules(
         FixMode::Check => {
             for finding in check() {
                 report.remaining += 1;
-                report.records.push(record(&shown, &part.name, &finding, None));
+                report.records.push(record(&shown, &part.name, finding, None));
             }
         }
         FixMode::Apply { dry_run, diff, .. } => {
-            let outcome = fix().map_err(|e| format!("{shown}: {}: {e}", part.name))?;
-            report.fixed += outcome.applied.len();
-            report.remaining += outcome.remaining.len();
-            for finding in &outcome.applied {
+            let FixOutcome { text, applied, remaining } =
+                fix().map_err(|e| format!("{shown}: {}: {e}", part.name))?;
+            report.fixed += applied.len();
+            report.remaining += remaining.len();
+            for finding in applied {
                 report.records.push(record(&shown, &part.name, finding, Some(!dry_run)));
             }
-            for finding in &outcome.remaining {
+            for finding in remaining {
                 report.records.push(record(&shown, &part.name, finding, Some(false)));
             }
-            if outcome.text != part.text {
+            if text != part.text {
                 if *diff {
-                    report.diff.push_str(&unified_diff(&shown, part, &outcome.text));
+                    report.diff.push_str(&unified_diff(&shown, part, &text));
                 }
-                updates.push((index, outcome.text));
+                updates.push((index, text));
             }
         }
     }

@@ -149,7 +149,7 @@ pub(crate) fn read_capped(
         ))
     };
     let limit = usize::try_from(MAX_JSON_BYTES).unwrap_or(usize::MAX);
-    let first = usize::try_from(size_hint).unwrap_or(usize::MAX).clamp(8 * 1024, limit).saturating_add(1);
+    let first = usize::try_from(size_hint).unwrap_or(usize::MAX).min(limit).saturating_add(1);
     let mut text: Vec<u8> = Vec::new();
     let mut filled = 0;
     loop {
@@ -157,7 +157,9 @@ pub(crate) fn read_capped(
             if filled > limit {
                 return Err(too_large());
             }
-            let grown = if filled == 0 { first } else { (filled * 2).min(limit.saturating_add(1)) };
+            // A header that understates the size costs doublings, not a byte at a time.
+            let grown =
+                if filled == 0 { first } else { (filled * 2).max(8 * 1024).min(limit.saturating_add(1)) };
             text.try_reserve_exact(grown - text.len())
                 .map_err(|_| io_error(std::io::ErrorKind::OutOfMemory.into()))?;
             text.resize(grown, 0);

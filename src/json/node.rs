@@ -345,30 +345,9 @@ impl Node {
     /// The pointer from this node to `target`, a node of this tree (the same node, compared by
     /// address, not an equal one); `None` when `target` is not in the tree.
     pub fn pointer_to(&self, target: &Node) -> Option<Pointer> {
-        // Children sit in source order with nested spans, so the child holding the target is
-        // found by binary search on spans: a handful of steps, whatever the document's size.
         let mut tokens = Vec::new();
-        let mut current = self;
-        loop {
-            if std::ptr::eq(current, target) {
-                return Some(Pointer::from_tokens(tokens));
-            }
-            let holds =
-                |node: &Node| node.span.start <= target.span.start && target.span.end <= node.span.end;
-            let step = match &current.value {
-                Value::Array(items) => {
-                    let at = items.partition_point(|item| item.span.end <= target.span.start);
-                    items.get(at).filter(|item| holds(item)).map(|item| (at.to_string(), item))
-                }
-                Value::Object(members) => {
-                    let at = members.partition_point(|member| member.value.span.end <= target.span.start);
-                    members.get(at).filter(|m| holds(&m.value)).map(|m| (m.key.to_string(), &m.value))
-                }
-                _ => None,
-            };
-            let Some((token, child)) = step else { break };
-            tokens.push(token);
-            current = child;
+        if self.steps_to(target, |step| tokens.push(step.to_string())) {
+            return Some(Pointer::from_tokens(tokens));
         }
         // Spans that do not nest as parsed text does (a tree built by hand): search by address.
         let mut found = None;
@@ -379,6 +358,79 @@ impl Node {
         });
         found
     }
+
+    /// [`Node::pointer_to`] as RFC 6901 text, written straight from the tree: a finding only
+    /// needs the text, and building the token list first cost more than finding the node.
+    pub fn pointer_text_to(&self, target: &Node) -> Option<String> {
+        let mut text = String::new();
+        let found = self.steps_to(target, |step| {
+            text.push('/');
+            match step {
+                Step::Key(key) => super::pointer::push_escaped(&mut text, key),
+                Step::Index(index) => text.push_str(itoa_usize(index, &mut [0; 20])),
+            }
+        });
+        if found { Some(text) } else { self.pointer_to(target).map(|p| p.to_string()) }
+    }
+
+    /// Descends from this node towards `target` (compared by address), calling `step` for each
+    /// member key or array index on the way; false when the spans do not lead there. Children
+    /// sit in source order with nested spans, so the child holding the target is found by
+    /// binary search on spans: a handful of steps, whatever the document's size.
+    fn steps_to<'s>(&'s self, target: &Node, mut step: impl FnMut(Step<'s>)) -> bool {
+        let mut current = self;
+        loop {
+            if std::ptr::eq(current, target) {
+                return true;
+            }
+            let holds =
+                |node: &Node| node.span.start <= target.span.start && target.span.end <= node.span.end;
+            let next = match &current.value {
+                Value::Array(items) => {
+                    let at = items.partition_point(|item| item.span.end <= target.span.start);
+                    items.get(at).filter(|item| holds(item)).map(|item| (Step::Index(at), item))
+                }
+                Value::Object(members) => {
+                    let at = members.partition_point(|member| member.value.span.end <= target.span.start);
+                    members.get(at).filter(|m| holds(&m.value)).map(|m| (Step::Key(m.key.as_str()), &m.value))
+                }
+                _ => None,
+            };
+            let Some((token, child)) = next else { return false };
+            step(token);
+            current = child;
+        }
+    }
+}
+
+/// One step of [`Node::steps_to`].
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl std::fmt::Display for Step<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Step::Key(key) => f.write_str(key),
+            Step::Index(index) => write!(f, "{index}"),
+        }
+    }
+}
+
+/// `index` in decimal, written into `buffer` without going through `fmt`.
+fn itoa_usize(mut index: usize, buffer: &mut [u8; 20]) -> &str {
+    let mut at = buffer.len();
+    loop {
+        at -= 1;
+        buffer[at] = b'0' + (index % 10) as u8;
+        index /= 10;
+        if index == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buffer[at..]).unwrap_or_default()
 }
 
 /// Whether some key appears twice. Objects are small, so comparing pairs beats hashing,
@@ -478,11 +530,27 @@ mod tests {
 
     #[test]
     fn pointer_to_finds_nodes_by_address() -> Result<(), Box<dyn std::error::Error>> {
-        let root = crate::json::parse(br#"{"a": [1, {"b/c": [true, "x"]}], "d": {"a": 2, "a": 3}}"#)?;
-        for text in ["", "/a", "/a/0", "/a/1", "/a/1/b~1c", "/a/1/b~1c/1", "/d", "/d/a"] {
+        let root = crate::json::parse(
+            br#"{"a": [1, {"b/c": [true, "x"], "~": 0}], "d": {"a": 2, "a": 3}, "e": [0,1,2,3,4,5,6,7,8,9,10,11]}"#,
+        )?;
+        for text in [
+            "",
+            "/a",
+            "/a/0",
+            "/a/1",
+            "/a/1/b~1c",
+            "/a/1/b~1c/1",
+            "/a/1/~0",
+            "/d",
+            "/d/a",
+            "/e/0",
+            "/e/10",
+            "/e/11",
+        ] {
             let pointer = Pointer::parse(text)?;
             let node = root.pointer(&pointer).ok_or("no node")?;
             assert_eq!(root.pointer_to(node), Some(pointer));
+            assert_eq!(root.pointer_text_to(node).as_deref(), Some(text));
         }
         // An equal node elsewhere is not the node.
         let other = crate::json::parse(b"1")?;
@@ -495,6 +563,8 @@ mod tests {
         };
         let target = hand.as_array().and_then(|items| items.get(1)).ok_or("no item")?;
         assert_eq!(hand.pointer_to(target), Some(Pointer::parse("/1")?));
+        assert_eq!(hand.pointer_text_to(target).as_deref(), Some("/1"));
+        assert_eq!(root.pointer_text_to(&other), None);
         let duplicates = root.duplicate_keys();
         assert_eq!(duplicates.len(), 1);
         assert_eq!(duplicates[0].object, Pointer::parse("/d")?);

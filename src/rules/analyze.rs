@@ -34,10 +34,10 @@ pub fn judge(site: &Site<'_>) -> Option<Verdict> {
             if n.is_integer_literal() {
                 return n.as_i64().is_none().then_some(Verdict::OutOfRange);
             }
-            Some(match pyrepr::parse_scalar(&n.raw) {
-                Some(Scalar::Int(v)) => Verdict::IntegralFloat(v),
-                Some(Scalar::OutOfRange) => Verdict::OutOfRange,
-                _ => Verdict::NonIntegral,
+            Some(match pyrepr::number_scalar(n) {
+                Scalar::Int(v) => Verdict::IntegralFloat(v),
+                Scalar::OutOfRange => Verdict::OutOfRange,
+                Scalar::NonIntegral => Verdict::NonIntegral,
             })
         }
         Value::String(s) => judge_string(s, site.expect),

@@ -163,7 +163,7 @@ pub(crate) fn finding(
     Finding {
         code: info.code,
         name: info.name,
-        pointer: site.pointer().to_string(),
+        pointer: site.pointer_text(),
         message,
         old: String::from_utf8_lossy(site.node.raw(src)).into_owned(),
         fix: fix.map(|(new, safety)| Fix {

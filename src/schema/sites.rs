@@ -56,6 +56,11 @@ impl Site<'_> {
         // A site's node always lies inside its document, so the root pointer is never used.
         self.root.pointer_to(self.node).unwrap_or_default()
     }
+
+    /// [`Site::pointer`] as RFC 6901 text, built without the token list.
+    pub fn pointer_text(&self) -> String {
+        self.root.pointer_text_to(self.node).unwrap_or_default()
+    }
 }
 
 /// The name of the field a site belongs to, formatted only when a message needs it.
