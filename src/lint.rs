@@ -7,6 +7,7 @@
 //! one-line messages for the batch to report.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use similar::TextDiff;
 
@@ -55,13 +56,13 @@ fn schema_part(kind: PartKind) -> Option<schema::PartKind> {
 }
 
 /// The finding as reported; it is moved, not copied (a damaged model has tens of findings).
-fn record(path: &str, part: &str, finding: Finding, applied: Option<bool>) -> Record {
+fn record(path: &Arc<str>, part: &Part, finding: Finding, applied: Option<bool>) -> Record {
     Record {
-        path: path.to_string(),
-        part: part.to_string(),
+        path: Arc::clone(path),
+        part: part.name.clone(),
         pointer: finding.pointer,
-        code: finding.code.to_string(),
-        name: finding.name.to_string(),
+        code: finding.code,
+        name: finding.name,
         severity: finding.severity,
         message: finding.message,
         fixable: finding.fix.is_some(),
@@ -124,12 +125,12 @@ fn run_rules(
     check: &dyn Fn() -> Vec<Finding>,
     fix: &dyn Fn() -> Result<FixOutcome, FixError>,
 ) -> Result<(), String> {
-    let shown = report.path.clone();
+    let shown: Arc<str> = Arc::from(report.path.as_str());
     match mode {
         FixMode::Check => {
             for finding in check() {
                 report.remaining += 1;
-                report.records.push(record(&shown, &part.name, finding, None));
+                report.records.push(record(&shown, part, finding, None));
             }
         }
         FixMode::Apply { dry_run, diff, .. } => {
@@ -138,10 +139,10 @@ fn run_rules(
             report.fixed += applied.len();
             report.remaining += remaining.len();
             for finding in applied {
-                report.records.push(record(&shown, &part.name, finding, Some(!dry_run)));
+                report.records.push(record(&shown, part, finding, Some(!dry_run)));
             }
             for finding in remaining {
-                report.records.push(record(&shown, &part.name, finding, Some(false)));
+                report.records.push(record(&shown, part, finding, Some(false)));
             }
             if text != part.text {
                 if *diff {

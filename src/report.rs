@@ -25,13 +25,14 @@ pub enum Format {
 /// One finding in one file, as every renderer sees it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Record {
-    pub path: String,
+    /// Shared by every record of a model (a damaged model has tens).
+    pub path: std::sync::Arc<str>,
     /// The embedded document: `model_config`, `training_config`, `config.json`, ...
-    pub part: String,
+    pub part: std::borrow::Cow<'static, str>,
     /// RFC 6901 pointer into that document.
     pub pointer: String,
-    pub code: String,
-    pub name: String,
+    pub code: &'static str,
+    pub name: &'static str,
     /// `info`, `warning` or `error`.
     pub severity: crate::rules::Severity,
     pub message: String,
@@ -74,8 +75,8 @@ pub fn render(out: &mut dyn Write, format: Format, records: &[Record]) -> io::Re
                     out,
                     "::{level} file={},title=kerasfix {} ({})::{}:{}: {}",
                     escape_property(&r.path),
-                    escape_property(&r.code),
-                    escape_property(&r.name),
+                    escape_property(r.code),
+                    escape_property(r.name),
                     escape_data(&r.part),
                     escape_data(&r.pointer),
                     escape_data(&r.message)

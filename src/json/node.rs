@@ -127,8 +127,9 @@ impl Number {
 /// applies to the last digit.
 struct Decimal {
     negative: bool,
-    /// Integer and fraction digits concatenated; may be `"000"`.
-    digits: String,
+    /// Integer and fraction digits concatenated; may be `"000"`. Inline for the usual short
+    /// literal: this runs for every float at an integer site.
+    digits: CompactString,
     exponent: i64,
 }
 
@@ -155,7 +156,10 @@ impl Decimal {
             None => 0,
         };
         let exponent = exponent.checked_sub(i64::try_from(fraction.len()).ok()?)?;
-        Some(Decimal { negative, digits: format!("{integer}{fraction}"), exponent })
+        let mut digits = CompactString::with_capacity(integer.len() + fraction.len());
+        digits.push_str(integer);
+        digits.push_str(fraction);
+        Some(Decimal { negative, digits, exponent })
     }
 }
 
@@ -362,7 +366,7 @@ impl Node {
     /// [`Node::pointer_to`] as RFC 6901 text, written straight from the tree: a finding only
     /// needs the text, and building the token list first cost more than finding the node.
     pub fn pointer_text_to(&self, target: &Node) -> Option<String> {
-        let mut text = String::new();
+        let mut text = String::with_capacity(64);
         let found = self.steps_to(target, |step| {
             text.push('/');
             match step {
