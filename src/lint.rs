@@ -90,8 +90,11 @@ pub fn process(path: &Path, settings: &Settings, mode: &FixMode) -> Result<Model
     let mut integer_assets: Vec<String> = Vec::new();
     for (index, part) in model.parts.iter().enumerate() {
         let Some(kind) = schema_part(part.kind) else { continue };
-        let root = json::parse(&part.text).map_err(|e| format!("{shown}: {}: {e}", part.name))?;
-        refuse_duplicate_keys(&root).map_err(|e| format!("{shown}: {}: {e}", part.name))?;
+        let (root, duplicates) =
+            json::parse_noting_duplicates(&part.text).map_err(|e| format!("{shown}: {}: {e}", part.name))?;
+        if duplicates {
+            refuse_duplicate_keys(&root).map_err(|e| format!("{shown}: {}: {e}", part.name))?;
+        }
         if has_assets && part.kind == PartKind::Config {
             integer_assets = rules::integer_vocabulary_assets(&root);
         }

@@ -25,4 +25,4 @@ pub use patch::{
 };
 pub use pointer::{Pointer, PointerError};
 pub use render::{compact_python, pretty, quote_python};
-pub use scan::{MAX_DEPTH, ParseError, parse};
+pub use scan::{MAX_DEPTH, ParseError, parse, parse_noting_duplicates};

@@ -439,7 +439,7 @@ fn itoa_usize(mut index: usize, buffer: &mut [u8; 20]) -> &str {
 
 /// Whether some key appears twice. Objects are small, so comparing pairs beats hashing,
 /// which would allocate for every object of every document.
-fn has_duplicate_key(members: &[Member]) -> bool {
+pub(super) fn has_duplicate_key(members: &[Member]) -> bool {
     if members.len() <= 16 {
         return members.iter().enumerate().any(|(i, member)| {
             members.get(i + 1..).unwrap_or_default().iter().any(|other| other.key == member.key)

@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use compact_str::CompactString;
 
-use super::node::{Member, Node, Number, Value};
+use super::node::{Member, Node, Number, Value, has_duplicate_key};
 
 /// Deeper nesting of arrays and objects is rejected.
 pub const MAX_DEPTH: usize = 1000;
@@ -39,6 +39,13 @@ impl ParseError {
 
 /// Parses exactly one JSON value, with optional whitespace around it.
 pub fn parse(text: &[u8]) -> Result<Node, ParseError> {
+    parse_noting_duplicates(text).map(|(root, _)| root)
+}
+
+/// [`parse`], also telling whether some object repeats a key (then [`Node::duplicate_keys`]
+/// says where). Each object is looked at as it closes, which spares callers that must refuse
+/// such documents a second traversal of every one they accept.
+pub fn parse_noting_duplicates(text: &[u8]) -> Result<(Node, bool), ParseError> {
     let source = match std::str::from_utf8(text) {
         Ok(source) => source,
         Err(invalid) => {
@@ -46,7 +53,9 @@ pub fn parse(text: &[u8]) -> Result<Node, ParseError> {
             return Err(ParseError::at(text, offset, format!("invalid UTF-8 at byte offset {offset}")));
         }
     };
-    Scanner { text, source, pos: 0 }.document()
+    let mut scanner = Scanner { text, source, pos: 0, duplicates: false };
+    let root = scanner.document()?;
+    Ok((root, scanner.duplicates))
 }
 
 /// Initial capacity of the scanner's child stacks (a few tens of kilobytes).
@@ -67,6 +76,8 @@ struct Scanner<'t> {
     /// no further UTF-8 checks.
     source: &'t str,
     pos: usize,
+    /// Whether an object closed so far repeats a key.
+    duplicates: bool,
 }
 
 impl<'t> Scanner<'t> {
@@ -84,7 +95,7 @@ impl<'t> Scanner<'t> {
         }
     }
 
-    fn document(mut self) -> Result<Node, ParseError> {
+    fn document(&mut self) -> Result<Node, ParseError> {
         let mut open: Vec<Open> = Vec::new();
         // Room for the children of the open containers of a typical config, so that the
         // stacks rarely grow (each growth copies every pending child); every child takes at
@@ -169,7 +180,8 @@ impl<'t> Scanner<'t> {
                         Node { span: start..self.pos, value: Value::Array(children) }
                     }
                     Some(Open::Object { start, first, .. }) => {
-                        let children = members.drain(first.min(members.len())..).collect();
+                        let children: Vec<Member> = members.drain(first.min(members.len())..).collect();
+                        self.duplicates = self.duplicates || has_duplicate_key(&children);
                         Node { span: start..self.pos, value: Value::Object(children) }
                     }
                     None => return Err(self.error(self.pos, "internal error: no open container")),

@@ -190,3 +190,20 @@ fn plain_run_stops_at_the_first_quote_backslash_or_control_byte() {
         }
     }
 }
+
+/// Repeated keys are noted as objects close, at any depth, and agree with the tree's own search.
+#[test]
+fn parse_notes_duplicate_keys_at_any_depth() {
+    for (text, expected) in [
+        (r#"{"a": 1, "b": 2}"#, false),
+        (r#"{"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]}"#, false),
+        (r#"{"a": 1, "a": 2}"#, true),
+        (r#"{"x": [1, {"k": {"b": 0, "c": 1, "b": 2}}]}"#, true),
+        (r#"{"\u0061": 1, "a": 2}"#, true),
+        ("[1, 2, 3]", false),
+    ] {
+        let (root, duplicates) = parse_noting_duplicates(text.as_bytes()).expect("valid JSON");
+        assert_eq!(duplicates, expected, "{text}");
+        assert_eq!(!root.duplicate_keys().is_empty(), expected, "{text}");
+    }
+}

@@ -30,7 +30,7 @@ pub use vocabulary_owners::integer_vocabulary_assets;
 
 use crate::json::{Edit, Node};
 pub use crate::schema::PartKind;
-use crate::schema::{ExtendError, Site, integer_sites, parse_extra_fields};
+use crate::schema::{ExtendError, Site, integer_sites_visiting, parse_extra_fields};
 
 /// What to check: the enabled rules and the user's extra integer fields.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -113,7 +113,7 @@ type DocumentCheck = fn(&Document<'_>) -> Vec<Finding>;
 
 /// Every document-level rule, in code order. New rule families register here and in the code
 /// table (`codes.rs`).
-const DOCUMENT_CHECKS: &[DocumentCheck] = &[compat::check, security::check];
+const DOCUMENT_CHECKS: &[DocumentCheck] = &[compat::check];
 
 type RuleCheck = fn(&analyze::Verdict, &Site<'_>, &[u8]) -> Option<Finding>;
 
@@ -128,8 +128,15 @@ pub fn check(part: PartKind, src: &[u8], root: &Node, settings: &Settings) -> Ve
         .iter()
         .filter_map(|e| crate::schema::ExtraField::parse(e).ok())
         .collect();
+    let document = Document { part, src, root, settings };
+    // The security rules look at each serialized object during the sites' walk (one traversal
+    // instead of two); their findings still come last, as listed in the code table.
+    let mut security = Vec::new();
+    let sites = integer_sites_visiting(part, root, &extra, &mut |visit| {
+        security::visit(visit, &document, &mut security);
+    });
     let mut out = Vec::new();
-    for site in integer_sites(part, root, &extra) {
+    for site in sites {
         let Some(verdict) = analyze::judge(&site) else { continue };
         for check in CHECKS {
             if let Some(finding) = check(&verdict, &site, src)
@@ -139,10 +146,10 @@ pub fn check(part: PartKind, src: &[u8], root: &Node, settings: &Settings) -> Ve
             }
         }
     }
-    let document = Document { part, src, root, settings };
     for check in DOCUMENT_CHECKS {
         out.extend(check(&document).into_iter().filter(|f| settings.selection.is_enabled(f.code)));
     }
+    out.extend(security.into_iter().filter(|f| settings.selection.is_enabled(f.code)));
     out
 }
 

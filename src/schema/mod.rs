@@ -15,7 +15,7 @@ pub mod walk;
 pub use extend::{ExtendError, ExtraField, parse_all as parse_extra_fields};
 pub use kind::{ClassEntry, Family, FieldKind};
 pub use lookup::{Role, builtin_kind, entries, is_known};
-pub use sites::{Expect, FieldName, PartKind, Site, integer_sites};
+pub use sites::{Expect, FieldName, PartKind, Site, integer_sites, integer_sites_visiting};
 pub use tables::{
     LAYER_COMMON, LAYERS, OBJECTS, OPTIMIZER_COMMON, STRUCTURAL, TRAINING_TOP_LEVEL, UNKNOWN_LAYER_COMMON,
 };

@@ -104,6 +104,18 @@ struct Ctx<'a> {
 
 /// Every integer site of a document.
 pub fn integer_sites<'a>(part: PartKind, root: &'a Node, extra: &'a [ExtraField]) -> Vec<Site<'a>> {
+    integer_sites_visiting(part, root, extra, &mut |_| {})
+}
+
+/// [`integer_sites`], also handing every serialized object the walk meets to `also`, so that a
+/// caller with its own per-object checks (the security rules) shares the one traversal. Like
+/// the sites, `also` sees nothing of `metadata.json`.
+pub fn integer_sites_visiting<'a>(
+    part: PartKind,
+    root: &'a Node,
+    extra: &'a [ExtraField],
+    also: &mut dyn FnMut(&Visit<'a, '_>),
+) -> Vec<Site<'a>> {
     let mut out = Vec::new();
     if part == PartKind::Metadata {
         return out;
@@ -124,7 +136,10 @@ pub fn integer_sites<'a>(part: PartKind, root: &'a Node, extra: &'a [ExtraField]
             }
         }
     }
-    walk(root, &mut |visit| visit_sites(root, visit, extra, &mut out));
+    walk(root, &mut |visit| {
+        visit_sites(root, visit, extra, &mut out);
+        also(visit);
+    });
     // A Keras 2 TensorShape inside a shape field is reached twice (as part of the field and as
     // an object of its own); keep one site per value.
     out.sort_by_key(|s| (s.node.span.start, s.node.span.end));

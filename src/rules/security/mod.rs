@@ -1,9 +1,10 @@
 //! Security rules (`SEC001`...) for deploy gates: what in a saved model makes Keras run code,
 //! import modules or call functions that the model file chose.
 //!
-//! One walk of the document ([`crate::schema::walk`], which reaches layers in nested models and
-//! wrappers as well as initializers, regularizers, constraints, activations, losses and
-//! metrics) hands every serialized object to each rule. The rules only read JSON: nothing is
+//! The walk that finds integer sites ([`crate::schema::integer_sites_visiting`], built on
+//! [`crate::schema::walk`], which reaches layers in nested models and wrappers as well as
+//! initializers, regularizers, constraints, activations, losses and metrics) hands every
+//! serialized object to each rule, so a check traverses a document once. The rules only read JSON: nothing is
 //! base64-decoded beyond a length count, unmarshalled, imported or executed.
 
 mod bytecode;
@@ -23,7 +24,7 @@ pub(super) use sec004::INFO as SEC004;
 pub(super) use sec005::INFO as SEC005;
 
 use crate::json::{Node, Pointer};
-use crate::schema::{PartKind, Visit, walk};
+use crate::schema::Visit;
 use crate::schema::{PointerPath, PointerStep};
 
 use super::RuleInfo;
@@ -35,19 +36,13 @@ type VisitCheck = fn(&Visit<'_, '_>, &Document<'_>, &mut Vec<Finding>);
 /// Every security rule, in code order.
 const CHECKS: &[VisitCheck] = &[sec001::check, sec002::check, sec003::check, sec004::check, sec005::check];
 
-/// All security findings in one document (the caller filters by selection).
-pub(super) fn check(document: &Document<'_>) -> Vec<Finding> {
-    let mut out = Vec::new();
-    // metadata.json holds only `keras_version` and `date_saved`.
-    if document.part == PartKind::Metadata {
-        return out;
+/// The security findings about one serialized object of `document`, as the integer-site walk
+/// meets it (which skips `metadata.json`: it holds only `keras_version` and `date_saved`); the
+/// caller filters by selection.
+pub(super) fn visit(visit: &Visit<'_, '_>, document: &Document<'_>, out: &mut Vec<Finding>) {
+    for check in CHECKS {
+        check(visit, document, out);
     }
-    walk(document.root, &mut |visit| {
-        for check in CHECKS {
-            check(visit, document, &mut out);
-        }
-    });
-    out
 }
 
 /// A finding at `node` (reached by `pointer`); security rules have no fixes.
