@@ -437,16 +437,39 @@ fn itoa_usize(mut index: usize, buffer: &mut [u8; 20]) -> &str {
     std::str::from_utf8(&buffer[at..]).unwrap_or_default()
 }
 
-/// Whether some key appears twice. Objects are small, so comparing pairs beats hashing,
-/// which would allocate for every object of every document.
+/// Whether some key appears twice. The parser asks this of every object it closes, so objects
+/// of up to 64 members (all that Keras writes) use an open-addressing table on the stack with
+/// FNV-1a hashes (no allocation, linear time; keys compared only when hashes collide); larger
+/// ones a `HashSet`.
 pub(super) fn has_duplicate_key(members: &[Member]) -> bool {
-    if members.len() <= 16 {
-        return members.iter().enumerate().any(|(i, member)| {
-            members.get(i + 1..).unwrap_or_default().iter().any(|other| other.key == member.key)
-        });
+    const SLOTS: usize = 128;
+    if members.len() < 2 {
+        return false;
     }
-    let mut seen = std::collections::HashSet::with_capacity(members.len());
-    !members.iter().all(|member| seen.insert(member.key.as_str()))
+    if members.len() > SLOTS / 2 {
+        let mut seen = std::collections::HashSet::with_capacity(members.len());
+        return !members.iter().all(|member| seen.insert(member.key.as_str()));
+    }
+    // Slot value: member index + 1 (0 = empty).
+    let mut table = [0u8; SLOTS];
+    for (index, member) in members.iter().enumerate() {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for &byte in member.key.as_bytes() {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        let mut slot = (hash as usize) % SLOTS;
+        loop {
+            match table[slot] {
+                0 => {
+                    table[slot] = (index + 1) as u8;
+                    break;
+                }
+                taken if members[usize::from(taken) - 1].key == member.key => return true,
+                _ => slot = (slot + 1) % SLOTS,
+            }
+        }
+    }
+    false
 }
 
 /// The duplicate groups of one object at `object`, each reported once, ordered by the second

@@ -206,4 +206,14 @@ fn parse_notes_duplicate_keys_at_any_depth() {
         assert_eq!(duplicates, expected, "{text}");
         assert_eq!(!root.duplicate_keys().is_empty(), expected, "{text}");
     }
+    // Small and large objects (the stack table holds 64 keys), the repeat first or last.
+    for size in [2, 17, 63, 64, 65, 200] {
+        let keys: Vec<String> = (0..size).map(|i| format!("\"k{i}\": {i}")).collect();
+        let clean = format!("{{{}}}", keys.join(", "));
+        assert!(!parse_noting_duplicates(clean.as_bytes()).expect("valid").1, "{size} distinct keys");
+        for repeat in ["\"k0\": 1", &format!("\"k{}\": 1", size - 1)] {
+            let text = format!("{{{}, {repeat}}}", keys.join(", "));
+            assert!(parse_noting_duplicates(text.as_bytes()).expect("valid").1, "{size} keys and {repeat}");
+        }
+    }
 }
