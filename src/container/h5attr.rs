@@ -186,7 +186,7 @@ pub fn read(location: hid_t, name: &str) -> Result<Option<StringAttr>, AttrError
 pub(super) fn strip_padding(chunk: &[u8], pad: Padding) -> Vec<u8> {
     let end = match pad {
         // A NUL ends the string for both NUL paddings (h5py stops at the first NUL too).
-        Padding::NullTerm | Padding::NullPad => chunk.iter().position(|&b| b == 0).unwrap_or(chunk.len()),
+        Padding::NullTerm | Padding::NullPad => memchr::memchr(0, chunk).unwrap_or(chunk.len()),
         Padding::SpacePad => chunk.iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1),
     };
     chunk[..end].to_vec()
