@@ -64,8 +64,9 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
         let config = discovery.for_path(root).map_err(|e| anyhow!("{e}"))?;
         let excludes = Excludes::new(config.file.exclude.as_deref().unwrap_or_default())
             .map_err(|e| anyhow!("{}: exclude: {e}", config_name(&config)))?;
-        walk::walk(std::slice::from_ref(root), &|p: &Path| excludes.matches(p), &mut |found| match found {
-            Found::Model(path) => models.push(path),
+        let excluded = |p: &Path| excludes.matches(p);
+        walk::walk_known(std::slice::from_ref(root), &excluded, &mut |found, known| match found {
+            Found::Model(path) => models.push((path, known)),
             Found::Leftover(path) => {
                 if !options.quiet {
                     eprintln!(
@@ -81,14 +82,15 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
         });
     }
 
-    walk::dedupe(&mut models);
+    walk::dedupe_known(&mut models, roots.len() == 1);
+    let (models, known): (Vec<PathBuf>, Vec<walk::Known>) = models.into_iter().unzip();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let progress = !options.quiet && models.len() > 1 && std::io::stderr().is_terminal();
     let mut settings_cache: HashMap<Option<PathBuf>, Arc<Settings>> = HashMap::new();
     let mut settings = Vec::with_capacity(models.len());
-    for path in &models {
-        let config = discovery.for_path(path).map_err(|e| anyhow!("{e}"))?;
+    for (path, known) in models.iter().zip(&known) {
+        let config = discovery.for_model(path, Some(known.is_dir)).map_err(|e| anyhow!("{e}"))?;
         settings.push(settings_for(&config, options, &mut settings_cache)?);
     }
     let writing = matches!(options.mode, FixMode::Apply { dry_run: false, .. });

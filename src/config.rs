@@ -81,6 +81,8 @@ pub struct Discovery {
     /// An explicit `--config FILE` overrides discovery.
     explicit: Option<Arc<Config>>,
     cache: HashMap<PathBuf, Arc<Config>>,
+    /// The directory (as spelled) of the last file [`Discovery::for_model`] was asked about.
+    last_file_dir: Option<(PathBuf, Arc<Config>)>,
 }
 
 const CANDIDATES: [&str; 3] = [".kerasfix.toml", "kerasfix.toml", "pyproject.toml"];
@@ -94,21 +96,41 @@ impl Discovery {
                 Some(Arc::new(Config { source: Some(path.to_path_buf()), file }))
             }
         };
-        Ok(Discovery { explicit, cache: HashMap::new() })
+        Ok(Discovery { explicit, cache: HashMap::new(), last_file_dir: None })
     }
 
     /// The configuration for a model at `path`: the nearest one in its directory or above.
     pub fn for_path(&mut self, path: &Path) -> Result<Arc<Config>, ConfigError> {
+        self.for_model(path, None)
+    }
+
+    /// [`Discovery::for_path`] for a model already known to be a directory or a file, which
+    /// spares a `stat`; a file in the same directory (as spelled) as the one before it costs
+    /// nothing more.
+    pub fn for_model(&mut self, path: &Path, is_dir: Option<bool>) -> Result<Arc<Config>, ConfigError> {
         if let Some(explicit) = &self.explicit {
             return Ok(explicit.clone());
         }
+        let parent = match is_dir {
+            Some(false) if path.file_name().is_some() => path.parent(),
+            _ => None,
+        };
+        if let (Some(parent), Some((last, config))) = (parent, &self.last_file_dir)
+            && parent == last
+        {
+            return Ok(config.clone());
+        }
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let start = if absolute.is_dir() {
+        let start = if is_dir.unwrap_or_else(|| absolute.is_dir()) {
             absolute.clone()
         } else {
             absolute.parent().map(Path::to_path_buf).unwrap_or_default()
         };
-        self.for_dir(&start)
+        let config = self.for_dir(&start)?;
+        if let Some(parent) = parent {
+            self.last_file_dir = Some((parent.to_path_buf(), config.clone()));
+        }
+        Ok(config)
     }
 
     fn for_dir(&mut self, dir: &Path) -> Result<Arc<Config>, ConfigError> {

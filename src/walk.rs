@@ -52,20 +52,34 @@ impl Excludes {
     }
 }
 
+/// What the walk already knows of a model it found, which spares a `stat` of it later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Known {
+    /// An (unzipped archive) directory, not a file; symlinks followed.
+    pub is_dir: bool,
+    /// Listed as itself in a directory the walk read: not named by the user, not a symlink.
+    pub listed: bool,
+}
+
 /// Walks `roots` in order, calling `found` for each model, leftover temporary or error.
 pub fn walk(roots: &[PathBuf], excludes: &dyn Fn(&Path) -> bool, found: &mut dyn FnMut(Found)) {
+    walk_known(roots, excludes, &mut |f, _| found(f));
+}
+
+/// [`walk`], with what the walk knows of each model ([`Known::default`] for anything else).
+pub fn walk_known(roots: &[PathBuf], excludes: &dyn Fn(&Path) -> bool, found: &mut dyn FnMut(Found, Known)) {
     for root in roots {
         match std::fs::metadata(root) {
-            Err(e) => found(Found::Error { path: root.clone(), message: e.to_string() }),
+            Err(e) => found(Found::Error { path: root.clone(), message: e.to_string() }, Known::default()),
             Ok(meta) if meta.is_dir() && !root.join("config.json").is_file() => {
                 walk_dir(root, excludes, found)
             }
-            Ok(_) => match archive_dir_of_member(root) {
+            Ok(meta) => match archive_dir_of_member(root) {
                 // `config.json` (or a vocabulary asset) named on its own, as pre-commit passes
                 // changed files, stands for the unzipped archive it belongs to.
-                Some(dir) => found(Found::Model(dir)),
+                Some(dir) => found(Found::Model(dir), Known { is_dir: true, listed: false }),
                 // An explicitly named file or archive directory is taken whatever its name.
-                None => found(Found::Model(root.clone())),
+                None => found(Found::Model(root.clone()), Known { is_dir: meta.is_dir(), listed: false }),
             },
         }
     }
@@ -101,14 +115,14 @@ pub fn is_archive_dir(dir: &Path) -> bool {
         && ["metadata.json", "model.weights.h5", "model.weights.npz"].iter().any(|f| dir.join(f).is_file())
 }
 
-fn walk_dir(root: &Path, excludes: &dyn Fn(&Path) -> bool, found: &mut dyn FnMut(Found)) {
+fn walk_dir(root: &Path, excludes: &dyn Fn(&Path) -> bool, found: &mut dyn FnMut(Found, Known)) {
     let mut entries = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
     while let Some(entry) = entries.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
                 let path = e.path().map_or_else(|| root.to_path_buf(), Path::to_path_buf);
-                found(Found::Error { path, message: e.to_string() });
+                found(Found::Error { path, message: e.to_string() }, Known::default());
                 continue;
             }
         };
@@ -122,20 +136,23 @@ fn walk_dir(root: &Path, excludes: &dyn Fn(&Path) -> bool, found: &mut dyn FnMut
         let file_type = entry.file_type();
         if file_type.is_dir() {
             if entry.depth() > 0 && is_archive_dir(path) {
-                found(Found::Model(path.to_path_buf()));
+                found(Found::Model(path.to_path_buf()), Known { is_dir: true, listed: true });
                 entries.skip_current_dir();
             } else if has_model_extension(path) && !path.join("config.json").is_file() {
                 // `x.keras/` looks like an unzipped archive but cannot be one.
-                found(Found::Error {
-                    path: path.to_path_buf(),
-                    message: "directory named like a model has no config.json".into(),
-                });
+                found(
+                    Found::Error {
+                        path: path.to_path_buf(),
+                        message: "directory named like a model has no config.json".into(),
+                    },
+                    Known::default(),
+                );
             }
             continue;
         }
         let name = entry.file_name().to_string_lossy();
         if name.contains(TEMP_MARKER) {
-            found(Found::Leftover(path.to_path_buf()));
+            found(Found::Leftover(path.to_path_buf()), Known::default());
             continue;
         }
         if !has_model_extension(path) {
@@ -148,7 +165,7 @@ fn walk_dir(root: &Path, excludes: &dyn Fn(&Path) -> bool, found: &mut dyn FnMut
             file_type.is_file()
         };
         if is_regular {
-            found(Found::Model(path.to_path_buf()));
+            found(Found::Model(path.to_path_buf()), Known { is_dir: false, listed: !file_type.is_symlink() });
         }
     }
 }
@@ -186,22 +203,64 @@ pub fn read_path_list(source: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// its canonical path (a `readlink` per component), except for a file with several hard links:
 /// each of its names is a model of its own, since a fix replaces one name and not the others.
 pub fn dedupe(models: &mut Vec<PathBuf>) {
-    use std::os::unix::fs::MetadataExt;
-    #[derive(Hash, PartialEq, Eq)]
-    enum Identity {
-        Inode(u64, u64),
-        Path(PathBuf),
+    let mut seen = std::collections::HashSet::new();
+    models.retain(|p| seen.insert(Identity::of(p)));
+}
+
+/// [`dedupe`] for the models of one or more walks, with what each walk knows of them. When one
+/// walk found every model listed as itself in a directory it read, no model can be named twice
+/// unless the walk read one directory under two names (a bind mount): one `stat` per directory
+/// rules that out and spares the `stat` per model.
+pub fn dedupe_known(models: &mut Vec<(PathBuf, Known)>, one_walk: bool) {
+    if one_walk && models.iter().all(|(_, known)| known.listed) && directories_distinct(models) {
+        return;
     }
     let mut seen = std::collections::HashSet::new();
-    models.retain(|p| {
-        let identity = match std::fs::metadata(p) {
-            Ok(meta) if meta.is_dir() || meta.nlink() == 1 => Identity::Inode(meta.dev(), meta.ino()),
-            Ok(_) => Identity::Path(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
-            // Unreadable: kept (its own processing reports why), once per spelling.
-            Err(_) => Identity::Path(p.clone()),
+    models.retain(|(p, _)| seen.insert(Identity::of(p)));
+}
+
+/// Whether the directories holding `models` are distinct directories (device and inode), not
+/// one directory reached under two names.
+fn directories_distinct(models: &[(PathBuf, Known)]) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let mut named = std::collections::HashSet::new();
+    let mut identities = std::collections::HashSet::new();
+    let mut last: Option<&Path> = None;
+    for (path, _) in models {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
         };
-        seen.insert(identity)
-    });
+        if last == Some(dir) || !named.insert(dir) {
+            last = Some(dir);
+            continue;
+        }
+        last = Some(dir);
+        match std::fs::metadata(dir) {
+            Ok(meta) if identities.insert((meta.dev(), meta.ino())) => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// What [`dedupe`] takes for the same model.
+#[derive(Hash, PartialEq, Eq)]
+enum Identity {
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+impl Identity {
+    fn of(p: &Path) -> Identity {
+        use std::os::unix::fs::MetadataExt;
+        match std::fs::metadata(p) {
+            Ok(meta) if meta.is_dir() || meta.nlink() == 1 => Identity::Inode(meta.dev(), meta.ino()),
+            Ok(_) => Identity::Path(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())),
+            // Unreadable: kept (its own processing reports why), once per spelling.
+            Err(_) => Identity::Path(p.to_path_buf()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -223,5 +282,49 @@ mod dedupe_tests {
         dedupe(&mut models);
         // A fix replaces the name it was given, so each hard link is fixed under its own name.
         assert_eq!(models, vec![original, hard, missing]);
+    }
+}
+
+#[cfg(test)]
+mod dedupe_known_tests {
+    use super::{Known, dedupe_known};
+
+    const LISTED: Known = Known { is_dir: false, listed: true };
+
+    #[test]
+    fn one_walk_of_distinct_directories_keeps_every_model() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).expect("mkdir");
+        let (a, b) = (dir.path().join("a.h5"), sub.join("b.h5"));
+        std::fs::write(&a, b"x").expect("write");
+        std::fs::hard_link(&a, sub.join("c.h5")).expect("hard link");
+        let mut models = vec![(a.clone(), LISTED), (sub.join("c.h5"), LISTED), (b.clone(), LISTED)];
+        let expected = models.clone();
+        dedupe_known(&mut models, true);
+        assert_eq!(models, expected);
+    }
+
+    #[test]
+    fn a_directory_under_two_names_or_two_walks_fall_back_to_identity() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).expect("mkdir");
+        std::fs::write(real.join("a.h5"), b"x").expect("write");
+        // A second name for the directory, as a bind mount would give it.
+        let alias = dir.path().join("alias");
+        std::os::unix::fs::symlink(&real, &alias).expect("symlink");
+        let mut models = vec![(real.join("a.h5"), LISTED), (alias.join("a.h5"), LISTED)];
+        dedupe_known(&mut models, true);
+        assert_eq!(models, vec![(real.join("a.h5"), LISTED)]);
+        // Two walks (overlapping roots) may list one file twice under the same name.
+        let mut models = vec![(real.join("a.h5"), LISTED), (real.join("a.h5"), LISTED)];
+        dedupe_known(&mut models, false);
+        assert_eq!(models, vec![(real.join("a.h5"), LISTED)]);
+        // A model not listed by the walk (named, or a symlink) is looked at.
+        let named = Known { is_dir: false, listed: false };
+        let mut models = vec![(real.join("a.h5"), LISTED), (alias.join("a.h5"), named)];
+        dedupe_known(&mut models, true);
+        assert_eq!(models, vec![(real.join("a.h5"), LISTED)]);
     }
 }

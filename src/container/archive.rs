@@ -14,6 +14,7 @@ use zip::ZipArchive;
 use zip::result::ZipError;
 
 use super::atomic::{self, Pending, Temp, WriteOptions};
+use super::detect::Opened;
 use super::{ContainerError, Format, MAX_JSON_BYTES, Model, ModelKind, Part, PartKind, PartStorage};
 use super::{assets, zipsplice};
 
@@ -30,7 +31,7 @@ fn zip_error(err: ZipError) -> ContainerError {
 
 /// Archives up to this size are read whole with one `read`: the zip crate's seeks and reads of
 /// the central directory and each entry would otherwise cost a dozen system calls per model.
-const READ_WHOLE_BELOW: u64 = 1 << 20;
+const READ_WHOLE_BELOW: u64 = super::detect::READ_WHOLE_BELOW;
 
 /// The bytes of an archive: in memory when small, else read through a buffer as needed, so a
 /// 1 GB archive never passes through memory.
@@ -70,9 +71,34 @@ fn open_archive(path: &Path) -> Result<ZipArchive<ArchiveSource>, ContainerError
     ZipArchive::new(source).map_err(zip_error)
 }
 
+/// [`open_archive`] of a file `detect` opened and read the first bytes (or all) of.
+fn open_archive_opened(opened: Opened) -> Result<ZipArchive<ArchiveSource>, ContainerError> {
+    let source = if opened.whole {
+        ArchiveSource::Memory(Cursor::new(opened.bytes))
+    } else if opened.len <= READ_WHOLE_BELOW {
+        // Only the head was read (the name said HDF5): read the rest.
+        let mut bytes = opened.bytes;
+        let mut file = opened.file;
+        file.seek(SeekFrom::Start(bytes.len() as u64))?;
+        file.read_to_end(&mut bytes)?;
+        ArchiveSource::Memory(Cursor::new(bytes))
+    } else {
+        ArchiveSource::File(BufReader::new(opened.file))
+    };
+    ZipArchive::new(source).map_err(zip_error)
+}
+
 /// Reads the JSON entries and candidate vocabulary assets of a `.keras` archive.
 pub fn open(path: &Path) -> Result<Model, ContainerError> {
-    let mut archive = open_archive(path)?;
+    from_archive(path, open_archive(path)?)
+}
+
+/// [`open`] of a file `detect` opened.
+pub(crate) fn open_opened(path: &Path, opened: Opened) -> Result<Model, ContainerError> {
+    from_archive(path, open_archive_opened(opened)?)
+}
+
+fn from_archive(path: &Path, mut archive: ZipArchive<ArchiveSource>) -> Result<Model, ContainerError> {
     // The zip crate indexes entries by name and keeps only one of a repeated name, so the check
     // below could not see a second `config.json`; Python's zipfile reads the last one. Which
     // one Keras would load is a guess, and a rewrite by name would touch both: refuse.

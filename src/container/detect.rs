@@ -1,25 +1,54 @@
-//! Telling the container kinds apart by content.
+//! Telling the container kinds apart by content, from the bytes the reader needs anyway.
 //!
 //! Extensions lie: HDF5 files named `.keras` exist in the wild, and an unzipped archive is a
-//! directory with any name. So the first bytes decide, as `file(1)` would.
+//! directory with any name. So the first bytes decide, as `file(1)` would. The file is opened
+//! once: the bytes read to decide (the whole of a small archive, the head of an HDF5 file) and
+//! the open file go on to the reader, which never opens the path again.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 
-use super::{ContainerError, Format};
+use super::ContainerError;
+use super::h5native::{self, Fallback};
 
 /// HDF5's signature; it may sit at 0 or after a user block of 512, 1024, 2048, ... bytes.
 const HDF5_SIGNATURE: &[u8; 8] = b"\x89HDF\r\n\x1a\n";
 const ZIP_LOCAL_HEADER: &[u8; 4] = b"PK\x03\x04";
 const ZIP_EMPTY_ARCHIVE: &[u8; 4] = b"PK\x05\x06";
 
+/// Files up to this size are read whole at once when their name does not say HDF5: a `.keras`
+/// archive is then parsed from memory (see `archive`), with one `read` for the whole file.
+pub(crate) const READ_WHOLE_BELOW: u64 = 1 << 20;
+
+/// A model file, open, with the bytes read so far.
+pub(crate) struct Opened {
+    pub(crate) file: File,
+    /// The file's size when it was looked at (or, read whole, the bytes it held).
+    pub(crate) len: u64,
+    /// The file's leading bytes: all of it when `whole`, else at least its first
+    /// [`h5native::HEAD_BYTES`] (or all of it when shorter).
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) whole: bool,
+    /// The shared lock libhdf5 would take, when taken before `bytes` were read (a name that
+    /// says HDF5); `None` when not taken yet.
+    pub(crate) hdf5_lock: Option<Result<(), Fallback>>,
+}
+
+/// What [`open`] found at a path.
+pub(crate) enum Found {
+    Hdf5(Opened),
+    Zip(Opened),
+    /// An unzipped archive directory.
+    Dir,
+}
+
 /// The format of the model at `path` (a resolved, existing path), given its metadata (symlinks
-/// followed), which the caller already has.
-pub fn detect(path: &Path, meta: &std::fs::Metadata) -> Result<Format, ContainerError> {
+/// followed), which the caller already has; a file is opened and its first bytes read.
+pub(crate) fn open(path: &Path, meta: &std::fs::Metadata) -> Result<Found, ContainerError> {
     if meta.is_dir() {
         return if path.join("config.json").is_file() {
-            Ok(Format::KerasDir)
+            Ok(Found::Dir)
         } else {
             Err(ContainerError::NotAModel(
                 "directory has no config.json (an unzipped .keras archive holds config.json and metadata.json)".into(),
@@ -29,27 +58,49 @@ pub fn detect(path: &Path, meta: &std::fs::Metadata) -> Result<Format, Container
     if !meta.is_file() {
         return Err(ContainerError::NotAModel("not a regular file".into()));
     }
-    if meta.len() == 0 {
+    let len = meta.len();
+    if len == 0 {
         return Err(ContainerError::NotAModel("empty file".into()));
     }
-    let mut file = File::open(path)?;
-    let mut head = [0u8; 8];
-    let read = read_up_to(&mut file, &mut head)?;
-    if read >= 4 && (&head[..4] == ZIP_LOCAL_HEADER || &head[..4] == ZIP_EMPTY_ARCHIVE) {
-        return Ok(Format::KerasZip);
+    let file = File::open(path)?;
+    let named_hdf5 = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("h5") || e.eq_ignore_ascii_case("hdf5"));
+    let mut opened = if named_hdf5 || len > READ_WHOLE_BELOW {
+        // The lock goes before the read that the native reader parses, as libhdf5 takes it.
+        let hdf5_lock = named_hdf5.then(|| h5native::lock_shared(&file));
+        let bytes = read_at_most(&file, 0, len.min(h5native::HEAD_BYTES))?;
+        Opened { file, len, bytes, whole: false, hdf5_lock }
+    } else {
+        let bytes = read_whole(&file, len)?;
+        Opened { file, len: bytes.len() as u64, bytes, whole: true, hdf5_lock: None }
+    };
+    let head = opened.bytes.get(..4);
+    if head == Some(ZIP_LOCAL_HEADER) || head == Some(ZIP_EMPTY_ARCHIVE) {
+        return Ok(Found::Zip(opened));
     }
-    if has_hdf5_signature(&mut file, meta.len())? {
-        return Ok(Format::Hdf5);
+    if has_hdf5_signature(&opened.file, &opened.bytes, len)? {
+        if opened.hdf5_lock.is_none() {
+            // Read before the lock (a writer may have held it then): read the head again under it.
+            opened.hdf5_lock = Some(h5native::lock_shared(&opened.file));
+            opened.bytes = read_at_most(&opened.file, 0, len.min(h5native::HEAD_BYTES))?;
+            opened.len = len;
+            opened.whole = false;
+        }
+        return Ok(Found::Hdf5(opened));
     }
     Err(ContainerError::NotAModel("neither HDF5 nor a zip archive (unrecognised leading bytes)".into()))
 }
 
-fn has_hdf5_signature(file: &mut File, len: u64) -> std::io::Result<bool> {
+fn has_hdf5_signature(file: &File, bytes: &[u8], len: u64) -> std::io::Result<bool> {
     let mut offset = 0u64;
     while offset + 8 <= len {
-        file.seek(SeekFrom::Start(offset))?;
-        let mut sig = [0u8; 8];
-        if read_up_to(file, &mut sig)? == 8 && &sig == HDF5_SIGNATURE {
+        let sig = match usize::try_from(offset).ok().and_then(|o| bytes.get(o..o + 8)) {
+            Some(sig) => sig.to_vec(),
+            None => read_at_most(file, offset, 8)?,
+        };
+        if sig == HDF5_SIGNATURE {
             return Ok(true);
         }
         offset = if offset == 0 { 512 } else { offset * 2 };
@@ -57,10 +108,19 @@ fn has_hdf5_signature(file: &mut File, len: u64) -> std::io::Result<bool> {
     Ok(false)
 }
 
-fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+/// Up to `len` bytes at `offset`, fewer only at the end of the file.
+pub(crate) fn read_at_most(file: &File, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; usize::try_from(len).map_err(std::io::Error::other)?];
+    let filled = fill_at(file, offset, &mut buf)?;
+    buf.truncate(filled);
+    Ok(buf)
+}
+
+/// Reads into `buf` at `offset` until it is full or the file ends; how many bytes it holds.
+fn fill_at(file: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
-        match file.read(&mut buf[filled..]) {
+        match file.read_at(&mut buf[filled..], offset + filled as u64) {
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -68,4 +128,31 @@ fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
         }
     }
     Ok(filled)
+}
+
+/// The whole file, `len` bytes when it was looked at. One `read` asks for a byte more than
+/// `len`: getting exactly `len` is the end of the file as it was looked at, so no second `read`
+/// is needed to see the end; anything else (the file grew or shrank meanwhile) is read on to
+/// the real end, as `read_to_end` would.
+fn read_whole(file: &File, len: u64) -> std::io::Result<Vec<u8>> {
+    let want = usize::try_from(len).map_err(std::io::Error::other)?;
+    let mut bytes = vec![0u8; want + 1];
+    let first = loop {
+        match file.read_at(&mut bytes, 0) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => break other?,
+        }
+    };
+    bytes.truncate(first);
+    if first != want {
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            let n = fill_at(file, bytes.len() as u64, &mut chunk)?;
+            bytes.extend_from_slice(&chunk[..n]);
+            if n < chunk.len() {
+                break;
+            }
+        }
+    }
+    Ok(bytes)
 }

@@ -14,6 +14,7 @@ use hdf5_metno::File;
 use hdf5_sys::h5i::hid_t;
 
 use super::atomic::{self, Pending, Temp, WriteOptions};
+use super::detect::Opened;
 use super::h5attr::{self, StringAttr};
 use super::h5native::{self, Fallback};
 use super::{ContainerError, Format, MAX_JSON_BYTES, Model, ModelKind, Part, PartKind, PartStorage};
@@ -60,7 +61,16 @@ const ROOT_ATTRS: [&str; 4] = ["model_config", "training_config", "keras_version
 /// Reads the JSON parts and version attributes of an HDF5 model: natively when the file is
 /// made of structures the native reader fully understands, else through libhdf5.
 pub fn open(path: &Path) -> Result<Model, ContainerError> {
-    let attrs = match read_root_native(path) {
+    from_attrs(path, read_root_native(path))
+}
+
+/// [`open`] of a file `detect` opened; libhdf5 opens `path` again when needed.
+pub(crate) fn open_opened(path: &Path, opened: Opened) -> Result<Model, ContainerError> {
+    from_attrs(path, root_attrs(h5native::read_root_attributes_opened(opened, &ROOT_ATTRS)))
+}
+
+fn from_attrs(path: &Path, native: Result<RootAttrs, Fallback>) -> Result<Model, ContainerError> {
+    let attrs = match native {
         Ok(attrs) => attrs,
         Err(_) => read_root_libhdf5(path)?,
     };
@@ -69,9 +79,12 @@ pub fn open(path: &Path) -> Result<Model, ContainerError> {
 
 /// The root attributes as the native reader sees them, or why it leaves the file to libhdf5.
 pub fn read_root_native(path: &Path) -> Result<RootAttrs, Fallback> {
+    root_attrs(h5native::read_root_attributes(path, &ROOT_ATTRS))
+}
+
+fn root_attrs(read: Result<Vec<Option<StringAttr>>, Fallback>) -> Result<RootAttrs, Fallback> {
     let [model_config, training_config, keras_version, backend] =
-        <[_; 4]>::try_from(h5native::read_root_attributes(path, &ROOT_ATTRS)?)
-            .map_err(|_| Fallback("attribute count"))?;
+        <[_; 4]>::try_from(read?).map_err(|_| Fallback("attribute count"))?;
     Ok(RootAttrs {
         model_config,
         training_config,

@@ -27,9 +27,12 @@ mod io;
 mod ohdr;
 mod superblock;
 
+pub(crate) use io::{HEAD_BYTES, lock_shared};
+
 use std::path::Path;
 
 use super::MAX_JSON_BYTES;
+use super::detect::Opened;
 use super::h5attr::{StringAttr, StringStorage, strip_padding};
 use attr::StringKind;
 
@@ -51,7 +54,19 @@ const MAX_HEAP_BYTES: u64 = 2 * gheap::MAX_SIZE;
 /// attribute, or its value and storage exactly as [`super::h5attr::read`] returns them through
 /// libhdf5.
 pub fn read_root_attributes(path: &Path, names: &[&str]) -> Result<Vec<Option<StringAttr>>, Fallback> {
-    let mut source = io::Source::open(path)?;
+    read_from(io::Source::open(path)?, names)
+}
+
+/// [`read_root_attributes`] of a file `detect` opened, locked and read the head of.
+pub(crate) fn read_root_attributes_opened(
+    opened: Opened,
+    names: &[&str],
+) -> Result<Vec<Option<StringAttr>>, Fallback> {
+    opened.hdf5_lock.unwrap_or(Err(Fallback("not locked")))?;
+    read_from(io::Source::with_head(opened.file, opened.len, opened.bytes), names)
+}
+
+fn read_from(mut source: io::Source, names: &[&str]) -> Result<Vec<Option<StringAttr>>, Fallback> {
     let superblock = superblock::read(&mut source)?;
     let sizes = superblock.sizes;
     if superblock.root == 0 {

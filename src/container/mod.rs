@@ -161,11 +161,10 @@ pub enum ContainerError {
 pub fn open(path: &Path) -> Result<Model, ContainerError> {
     let (real_path, meta) = atomic::resolve(path)?;
     let stamp = atomic::Stamp::from_metadata(&meta);
-    let format = detect::detect(&real_path, &meta)?;
-    let mut model = match format {
-        Format::Hdf5 => h5::open(&real_path)?,
-        Format::KerasZip => archive::open(&real_path)?,
-        Format::KerasDir => directory::open(&real_path)?,
+    let mut model = match detect::open(&real_path, &meta)? {
+        detect::Found::Hdf5(opened) => h5::open_opened(&real_path, opened)?,
+        detect::Found::Zip(opened) => archive::open_opened(&real_path, opened)?,
+        detect::Found::Dir => directory::open(&real_path)?,
     };
     model.path = path.to_path_buf();
     model.real_path = real_path;

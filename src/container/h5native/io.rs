@@ -14,7 +14,7 @@ use super::{Fallback, R, fallback};
 
 /// How many leading bytes are read at once: the superblock and, in files h5py writes, the
 /// root group's object header sit in the first few hundred bytes.
-const HEAD_BYTES: u64 = 4096;
+pub(crate) const HEAD_BYTES: u64 = 4096;
 
 /// An open HDF5 file, read with `pread` only.
 pub(super) struct Source {
@@ -37,6 +37,13 @@ impl Source {
         let head_len = len.min(HEAD_BYTES);
         source.head = source.pread(0, head_len)?;
         Ok(source)
+    }
+
+    /// A file already open and locked, `len` bytes long, whose first bytes were read: `head`
+    /// holds at least its first `min(len, HEAD_BYTES)` bytes (all of them, or the reads past it
+    /// fail and the file is left to libhdf5 like any other file that ends early).
+    pub(super) fn with_head(file: File, len: u64, head: Vec<u8>) -> Source {
+        Source { file, len, head, base: 0, end: len }
     }
 
     pub(super) fn len(&self) -> u64 {
@@ -98,7 +105,7 @@ impl Source {
 
 /// Takes the shared `flock` libhdf5 takes on a read-only open (`H5FD_sec2_lock`), so a file
 /// another HDF5 program holds open for writing is left to libhdf5, which refuses it.
-fn lock_shared(file: &File) -> R<()> {
+pub(crate) fn lock_shared(file: &File) -> R<()> {
     use std::os::fd::AsRawFd;
     // SAFETY: flock on a valid, owned descriptor; the lock is released when `file` closes.
     let status = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_SH | libc::LOCK_NB) };
