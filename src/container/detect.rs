@@ -136,23 +136,44 @@ fn fill_at(file: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
 /// the real end, as `read_to_end` would.
 fn read_whole(file: &File, len: u64) -> std::io::Result<Vec<u8>> {
     let want = usize::try_from(len).map_err(std::io::Error::other)?;
-    let mut bytes = vec![0u8; want + 1];
-    let first = loop {
-        match file.read_at(&mut bytes, 0) {
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            other => break other?,
-        }
-    };
-    bytes.truncate(first);
-    if first != want {
-        let mut chunk = vec![0u8; 64 * 1024];
+    let mut bytes = Vec::with_capacity(want + 1);
+    // The first read fills fresh capacity without zeroing it first (`vec![0; n]` cost as much
+    // as the read itself for every small archive).
+    pread_into_spare(file, &mut bytes, 0)?;
+    if bytes.len() != want {
         loop {
-            let n = fill_at(file, bytes.len() as u64, &mut chunk)?;
-            bytes.extend_from_slice(&chunk[..n]);
-            if n < chunk.len() {
+            bytes.reserve(64 * 1024);
+            let offset = bytes.len() as u64;
+            if pread_into_spare(file, &mut bytes, offset)? == 0 {
                 break;
             }
         }
     }
     Ok(bytes)
+}
+
+/// One `pread` at `offset` into `buf`'s spare capacity, which it then counts as filled;
+/// retried when interrupted. How many bytes it read (0 at the end of the file).
+fn pread_into_spare(file: &File, buf: &mut Vec<u8>, offset: u64) -> std::io::Result<usize> {
+    use std::os::fd::AsRawFd;
+    let offset = libc::off_t::try_from(offset).map_err(std::io::Error::other)?;
+    loop {
+        let spare = buf.spare_capacity_mut();
+        // SAFETY: `pread` writes at most `spare.len()` bytes into `spare`, memory `buf` owns,
+        // through a descriptor `file` keeps open.
+        let read = unsafe { libc::pread(file.as_raw_fd(), spare.as_mut_ptr().cast(), spare.len(), offset) };
+        match usize::try_from(read) {
+            Ok(read) => {
+                // SAFETY: the kernel initialized exactly `read` bytes after the current length.
+                unsafe { buf.set_len(buf.len() + read) };
+                return Ok(read);
+            }
+            Err(_) => {
+                let error = std::io::Error::last_os_error();
+                if error.kind() != std::io::ErrorKind::Interrupted {
+                    return Err(error);
+                }
+            }
+        }
+    }
 }

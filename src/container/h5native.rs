@@ -151,7 +151,7 @@ fn values<'s>(
                     return fallback("global heap object size differs from the string length");
                 }
                 // libhdf5 hands back a C string: it ends at the first NUL.
-                let end = object.iter().position(|&b| b == 0).unwrap_or(object.len());
+                let end = memchr::memchr(0, object).unwrap_or(object.len());
                 values.push(object.get(..end).unwrap_or_default().to_vec());
             }
             Ok(StringAttr { storage: StringStorage::Variable { utf8 }, scalar, values })
