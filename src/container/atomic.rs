@@ -162,7 +162,10 @@ impl Temp {
         let dir = parent_dir(target);
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let serial = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = dir.join(format!(".{name}{TEMP_MARKER}{}-{serial}", std::process::id()));
+        // glibc no longer caches the pid: ask the kernel once per process, not per temporary.
+        static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+        let pid = *PID.get_or_init(std::process::id);
+        let path = dir.join(format!(".{name}{TEMP_MARKER}{pid}-{serial}"));
         Ok(Temp { path, armed: true })
     }
 
