@@ -116,7 +116,13 @@ pub fn is_archive_dir(dir: &Path) -> bool {
 }
 
 fn walk_dir(root: &Path, excludes: &dyn Fn(&Path) -> bool, found: &mut dyn FnMut(Found, Known)) {
-    let mut entries = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    // Siblings share their parent's path, so comparing whole paths as bytes orders them exactly
+    // as their names would (`sort_by_file_name`), without re-parsing each path into
+    // components on every comparison (the main thread's largest cost, before any model opens).
+    let mut entries = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
+        .into_iter();
     while let Some(entry) = entries.next() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -326,5 +332,43 @@ mod dedupe_known_tests {
         let mut models = vec![(real.join("a.h5"), LISTED), (alias.join("a.h5"), named)];
         dedupe_known(&mut models, true);
         assert_eq!(models, vec![(real.join("a.h5"), LISTED)]);
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::{Found, walk};
+
+    /// Models come out depth-first, each directory's entries in byte order of their names, as
+    /// walkdir's `sort_by_file_name` gives them (the walk compares sibling paths instead).
+    #[test]
+    fn models_come_out_depth_first_in_name_order() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let names = [
+            "a.h5",
+            "a-b.h5",
+            "a/x.h5",
+            "a/B.keras",
+            "A.h5",
+            "b/c/d.h5",
+            "b.h5",
+            "\u{e9}.h5",
+            "a0.h5",
+            "a/.h5x",
+        ];
+        for name in names {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+            std::fs::write(&path, b"x").expect("write");
+        }
+        let mut found = Vec::new();
+        walk(&[dir.path().to_path_buf()], &|_| false, &mut |f| {
+            if let Found::Model(path) = f {
+                found.push(path.strip_prefix(dir.path()).expect("under root").to_string_lossy().into_owned());
+            }
+        });
+        let expected =
+            ["A.h5", "a/B.keras", "a/x.h5", "a-b.h5", "a.h5", "a0.h5", "b/c/d.h5", "b.h5", "\u{e9}.h5"];
+        assert_eq!(found, expected);
     }
 }
