@@ -245,6 +245,24 @@ fn zip_bomb_stops_at_the_cap_quickly_and_in_little_memory() {
     assert!(stderr(&out).contains("larger than 64 MiB"), "{}", stderr(&out));
 }
 
+/// Zip headers that claim far more than an entry holds size no buffer: twelve vocabulary assets
+/// claiming 60 MiB each (a few bytes each in truth) are read within 256 MiB of address space.
+#[test]
+fn zip_entries_claiming_huge_sizes_cost_no_memory() {
+    let dir = tempdir();
+    let lying = dir.path().join("lying.keras");
+    make("zip-lying-sizes", &lying);
+    let out = Command::new("prlimit")
+        .arg(format!("--as={}", 256u64 << 20))
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_kerasfix"))
+        .args([OsStr::new("check"), lying.as_os_str()])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("no problems in 1 models"), "{}", stdout(&out));
+}
+
 /// A walked tree holding everything a walker can trip on, and one damaged model.
 #[test]
 fn walked_tree_with_loops_special_files_and_odd_names() {

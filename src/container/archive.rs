@@ -153,8 +153,8 @@ fn from_archive(path: &Path, mut archive: ZipArchive<ArchiveSource>) -> Result<M
 
 /// Reads one part, refusing more than [`MAX_JSON_BYTES`] whatever the header claims, so a zip
 /// bomb stops at the cap instead of filling memory. `size_hint` (the size the zip header or
-/// the file's metadata declares) only sizes the first buffer, one byte larger so that the
-/// read proving the end needs no growth; the buffer then grows by doubling but never past the
+/// the file's metadata declares, up to 1 MiB) only sizes the first buffer, one byte larger so
+/// that the read proving the end needs no growth; the buffer then grows by doubling but never past the
 /// cap plus that byte (`read_to_end` would double a full 64 MiB buffer to 128 MiB for the one
 /// byte that proves the part too large), so refusing a bomb needs about 96 MiB of address
 /// space at most. Bytes are read straight into the buffer: each is zeroed once, not through a
@@ -175,7 +175,9 @@ pub(crate) fn read_capped(
         ))
     };
     let limit = usize::try_from(MAX_JSON_BYTES).unwrap_or(usize::MAX);
-    let first = usize::try_from(size_hint).unwrap_or(usize::MAX).min(limit).saturating_add(1);
+    // A header may lie: trust it for the first buffer only up to 1 MiB (a real config's size),
+    // so a tiny entry that declares 64 MiB costs no 64 MiB buffer.
+    let first = usize::try_from(size_hint).unwrap_or(usize::MAX).min(limit.min(1 << 20)).saturating_add(1);
     let mut text: Vec<u8> = Vec::new();
     let mut filled = 0;
     loop {
@@ -201,6 +203,10 @@ pub(crate) fn read_capped(
         return Err(too_large());
     }
     text.truncate(filled);
+    // Parts are kept for the whole model: give back room a doubling left unused.
+    if text.capacity() - filled > filled / 8 + 4096 {
+        text.shrink_to_fit();
+    }
     Ok(text)
 }
 

@@ -17,6 +17,8 @@ Usage: hostile_make.py KIND PATH [KIND PATH ...]
   zip-dotdot         a .keras zip whose entries are named ../config.json and ../../x
   zip-deep           a .keras zip whose config.json is nested 100,000 levels deep
   zip-huge           a .keras zip whose config.json is 200 MB, stored (not compressed)
+  zip-lying-sizes    a .keras zip with 12 IntegerLookup vocabulary assets whose headers claim
+                     60 MiB each; each holds a few bytes
 """
 import json, struct, sys, zipfile, zlib
 
@@ -70,6 +72,30 @@ def make(kind, path):
             f.attrs["model_config"] = np.int64(7)
     elif kind.startswith("zip-"):
         make_zip(kind, path)
+    elif kind == "zip-lying-sizes":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("metadata.json", META)
+            zf.writestr("config.json", config)
+            for i in range(12):
+                suffix = f"_{i}" if i else ""
+                zf.writestr(f"assets/layers/integer_lookup{suffix}/vocabulary.txt", "1\n2\n3\n")
+        data = bytearray(open(path, "rb").read())
+        claimed = struct.pack("<I", 60 << 20)
+        # Every vocabulary entry's uncompressed size, in its local header (offset 22) and in its
+        # central directory record (offset 24).
+        at = 0
+        while (at := data.find(b"PK\x03\x04", at)) != -1:
+            name_len = struct.unpack_from("<H", data, at + 26)[0]
+            if b"vocabulary" in data[at + 30 : at + 30 + name_len]:
+                data[at + 22 : at + 26] = claimed
+            at += 4
+        at = 0
+        while (at := data.find(b"PK\x01\x02", at)) != -1:
+            name_len = struct.unpack_from("<H", data, at + 28)[0]
+            if b"vocabulary" in data[at + 46 : at + 46 + name_len]:
+                data[at + 24 : at + 28] = claimed
+            at += 4
+        open(path, "wb").write(bytes(data))
     else:
         sys.exit(f"unknown kind {kind}")
 
@@ -119,6 +145,30 @@ def make_zip(kind, path):
                 for _ in range(200):
                     entry.write(chunk)
                 entry.write(b'"}}')
+    elif kind == "zip-lying-sizes":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("metadata.json", META)
+            zf.writestr("config.json", config)
+            for i in range(12):
+                suffix = f"_{i}" if i else ""
+                zf.writestr(f"assets/layers/integer_lookup{suffix}/vocabulary.txt", "1\n2\n3\n")
+        data = bytearray(open(path, "rb").read())
+        claimed = struct.pack("<I", 60 << 20)
+        # Every vocabulary entry's uncompressed size, in its local header (offset 22) and in its
+        # central directory record (offset 24).
+        at = 0
+        while (at := data.find(b"PK\x03\x04", at)) != -1:
+            name_len = struct.unpack_from("<H", data, at + 26)[0]
+            if b"vocabulary" in data[at + 30 : at + 30 + name_len]:
+                data[at + 22 : at + 26] = claimed
+            at += 4
+        at = 0
+        while (at := data.find(b"PK\x01\x02", at)) != -1:
+            name_len = struct.unpack_from("<H", data, at + 28)[0]
+            if b"vocabulary" in data[at + 46 : at + 46 + name_len]:
+                data[at + 24 : at + 28] = claimed
+            at += 4
+        open(path, "wb").write(bytes(data))
     else:
         sys.exit(f"unknown kind {kind}")
 
