@@ -87,6 +87,17 @@ fn assert_hostile(bad: &Path, expected: &str) {
     }
 }
 
+/// `kerasfix check PATH` with 256 MiB of address space.
+fn check_within_256_mib(path: &Path) -> Output {
+    Command::new("prlimit")
+        .arg(format!("--as={}", 256u64 << 20))
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_kerasfix"))
+        .args([OsStr::new("check"), path.as_os_str()])
+        .output()
+        .expect("run kerasfix under prlimit")
+}
+
 fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
@@ -234,13 +245,7 @@ fn zip_bomb_stops_at_the_cap_quickly_and_in_little_memory() {
     let compressed = std::fs::metadata(&bomb).expect("stat").len();
     assert!(compressed < 1 << 20, "the bomb is small on disk: {compressed}");
     // 100 MiB inflated from ~100 KB; refused at 64 MiB within 256 MiB of address space.
-    let out = Command::new("prlimit")
-        .arg(format!("--as={}", 256u64 << 20))
-        .arg("--")
-        .arg(env!("CARGO_BIN_EXE_kerasfix"))
-        .args([OsStr::new("check"), bomb.as_os_str()])
-        .output()
-        .expect("run");
+    let out = check_within_256_mib(&bomb);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("larger than 64 MiB"), "{}", stderr(&out));
 }
@@ -252,13 +257,7 @@ fn zip_entries_claiming_huge_sizes_cost_no_memory() {
     let dir = tempdir();
     let lying = dir.path().join("lying.keras");
     make("zip-lying-sizes", &lying);
-    let out = Command::new("prlimit")
-        .arg(format!("--as={}", 256u64 << 20))
-        .arg("--")
-        .arg(env!("CARGO_BIN_EXE_kerasfix"))
-        .args([OsStr::new("check"), lying.as_os_str()])
-        .output()
-        .expect("run");
+    let out = check_within_256_mib(&lying);
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
     assert!(stdout(&out).contains("no problems in 1 models"), "{}", stdout(&out));
 }

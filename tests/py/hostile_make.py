@@ -72,30 +72,6 @@ def make(kind, path):
             f.attrs["model_config"] = np.int64(7)
     elif kind.startswith("zip-"):
         make_zip(kind, path)
-    elif kind == "zip-lying-sizes":
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("metadata.json", META)
-            zf.writestr("config.json", config)
-            for i in range(12):
-                suffix = f"_{i}" if i else ""
-                zf.writestr(f"assets/layers/integer_lookup{suffix}/vocabulary.txt", "1\n2\n3\n")
-        data = bytearray(open(path, "rb").read())
-        claimed = struct.pack("<I", 60 << 20)
-        # Every vocabulary entry's uncompressed size, in its local header (offset 22) and in its
-        # central directory record (offset 24).
-        at = 0
-        while (at := data.find(b"PK\x03\x04", at)) != -1:
-            name_len = struct.unpack_from("<H", data, at + 26)[0]
-            if b"vocabulary" in data[at + 30 : at + 30 + name_len]:
-                data[at + 22 : at + 26] = claimed
-            at += 4
-        at = 0
-        while (at := data.find(b"PK\x01\x02", at)) != -1:
-            name_len = struct.unpack_from("<H", data, at + 28)[0]
-            if b"vocabulary" in data[at + 46 : at + 46 + name_len]:
-                data[at + 24 : at + 28] = claimed
-            at += 4
-        open(path, "wb").write(bytes(data))
     else:
         sys.exit(f"unknown kind {kind}")
 
@@ -153,21 +129,15 @@ def make_zip(kind, path):
                 suffix = f"_{i}" if i else ""
                 zf.writestr(f"assets/layers/integer_lookup{suffix}/vocabulary.txt", "1\n2\n3\n")
         data = bytearray(open(path, "rb").read())
-        claimed = struct.pack("<I", 60 << 20)
-        # Every vocabulary entry's uncompressed size, in its local header (offset 22) and in its
-        # central directory record (offset 24).
-        at = 0
-        while (at := data.find(b"PK\x03\x04", at)) != -1:
-            name_len = struct.unpack_from("<H", data, at + 26)[0]
-            if b"vocabulary" in data[at + 30 : at + 30 + name_len]:
-                data[at + 22 : at + 26] = claimed
-            at += 4
-        at = 0
-        while (at := data.find(b"PK\x01\x02", at)) != -1:
-            name_len = struct.unpack_from("<H", data, at + 28)[0]
-            if b"vocabulary" in data[at + 46 : at + 46 + name_len]:
-                data[at + 24 : at + 28] = claimed
-            at += 4
+        # Every vocabulary entry's uncompressed size, in its local header and in its central
+        # directory record: (signature, offset of the name length, of the name, of the size).
+        for signature, name_len_at, name_at, size_at in ((b"PK\x03\x04", 26, 30, 22), (b"PK\x01\x02", 28, 46, 24)):
+            at = 0
+            while (at := data.find(signature, at)) != -1:
+                name_len = struct.unpack_from("<H", data, at + name_len_at)[0]
+                if b"vocabulary" in data[at + name_at : at + name_at + name_len]:
+                    data[at + size_at : at + size_at + 4] = struct.pack("<I", 60 << 20)
+                at += 4
         open(path, "wb").write(bytes(data))
     else:
         sys.exit(f"unknown kind {kind}")
