@@ -10,6 +10,7 @@ pub mod config;
 pub mod container;
 pub mod dirlock;
 pub mod exit;
+mod fnv;
 pub mod json;
 pub mod lint;
 pub mod paths;

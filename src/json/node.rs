@@ -453,11 +453,7 @@ pub(super) fn has_duplicate_key(members: &[Member]) -> bool {
     // Slot value: member index + 1 (0 = empty).
     let mut table = [0u8; SLOTS];
     for (index, member) in members.iter().enumerate() {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for &byte in member.key.as_bytes() {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-        let mut slot = (hash as usize) % SLOTS;
+        let mut slot = (crate::fnv::hash(member.key.as_bytes()) as usize) % SLOTS;
         loop {
             match table[slot] {
                 0 => {

@@ -2,7 +2,7 @@
 //! user's `extend-integer-fields` settings, so that callers never search the tables themselves.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use super::kind::{ClassEntry, Family, FieldKind};
@@ -31,27 +31,9 @@ pub fn entries(class: &str) -> impl Iterator<Item = &'static ClassEntry> + use<>
 /// A table entry and its position in `LAYERS` followed by `OBJECTS`.
 type Indexed = (usize, &'static ClassEntry);
 
-/// FNV-1a, for the class index: its keys are the tables' own constants and files only look
-/// names up, so SipHash's resistance to chosen keys buys nothing, and hashing a short class
-/// name per serialized object with it showed in profiles.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &byte in bytes {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
-type ClassIndex = HashMap<&'static str, Vec<Indexed>, BuildHasherDefault<Fnv>>;
+/// The class index hashes with FNV-1a ([`crate::fnv`]): hashing a short class name per
+/// serialized object with SipHash showed in profiles.
+type ClassIndex = HashMap<&'static str, Vec<Indexed>, BuildHasherDefault<crate::fnv::Fnv>>;
 
 /// Table entries by class name, each list in table order. Built on first use: every serialized
 /// object of every document asks for its class, and scanning hundreds of entries each time
