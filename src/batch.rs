@@ -132,6 +132,7 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
             let committer = previous.map(|chunk| scope.spawn(move || commit_chunk(chunk)));
             let results = process_parallel(
                 &models[chunk.clone()],
+                &known[chunk.clone()],
                 &settings[chunk.clone()],
                 &options.mode,
                 if progress { Some(&mut show_progress) } else { None },
@@ -222,6 +223,7 @@ pub(crate) fn lock_dirs(models: &[PathBuf]) -> DirLocks {
 /// reading, JSON and the rules run in parallel.
 fn process_parallel(
     models: &[PathBuf],
+    known: &[walk::Known],
     settings: &[Arc<Settings>],
     mode: &FixMode,
     mut finished: Option<&mut dyn FnMut(&Path)>,
@@ -243,7 +245,8 @@ fn process_parallel(
                     loop {
                         let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(path) = models.get(index) else { break };
-                        let result = lint::process(path, &settings[index], mode);
+                        let listed = known[index].listed && !known[index].is_dir;
+                        let result = lint::process(path, listed, &settings[index], mode);
                         if !report_each {
                             kept.push((index, result));
                         } else if sender.send((index, result)).is_err() {

@@ -74,10 +74,18 @@ fn record(path: &Arc<str>, part: &Part, finding: Finding, applied: Option<bool>)
 
 /// Checks (and, in `Apply` mode, fixes) one model; the caller holds the model's directory
 /// lock when fixes are written. `Err` is the one-line reason it could not.
-pub fn process(path: &Path, settings: &Settings, mode: &FixMode) -> Result<ModelReport, String> {
+/// `listed`: the walk found the path as a regular file in a directory it read (see
+/// [`container::open_listed`]).
+pub fn process(
+    path: &Path,
+    listed: bool,
+    settings: &Settings,
+    mode: &FixMode,
+) -> Result<ModelReport, String> {
     let shown = paths::display(path);
 
-    let model = container::open(path).map_err(|e| format!("{shown}: {e}"))?;
+    let model = if listed { container::open_listed(path) } else { container::open(path) };
+    let model = model.map_err(|e| format!("{shown}: {e}"))?;
     let mut report = ModelReport {
         path: shown.clone(),
         weights_only: model.kind == ModelKind::WeightsOnly,

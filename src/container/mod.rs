@@ -160,16 +160,49 @@ pub enum ContainerError {
 /// Opens a model file or unzipped-archive directory, detecting its format from its content.
 pub fn open(path: &Path) -> Result<Model, ContainerError> {
     let (real_path, meta) = atomic::resolve(path)?;
-    let stamp = atomic::Stamp::from_metadata(&meta);
-    let mut model = match detect::open(&real_path, &meta)? {
+    let found = detect::open(&real_path, &meta)?;
+    from_found(path, real_path, &meta, found)
+}
+
+/// The model behind what [`detect`] found at `real_path` (where `path` leads).
+fn from_found(
+    path: &Path,
+    real_path: PathBuf,
+    meta: &std::fs::Metadata,
+    found: detect::Found,
+) -> Result<Model, ContainerError> {
+    let mut model = match found {
         detect::Found::Hdf5(opened) => h5::open_opened(&real_path, opened)?,
         detect::Found::Zip(opened) => archive::open_opened(&real_path, opened)?,
         detect::Found::Dir => directory::open(&real_path)?,
     };
     model.path = path.to_path_buf();
     model.real_path = real_path;
-    model.stamp = stamp;
+    model.stamp = atomic::Stamp::from_metadata(meta);
     Ok(model)
+}
+
+/// [`open`] for a path the walk listed as a regular file, not a symlink: opened without
+/// following a symlink and looked at through the open descriptor, which spares the path lookup
+/// of an `lstat` per model in a sweep. Whatever else the path turns out to be by now (a symlink,
+/// a directory) goes through [`open`], which decides as for any named path.
+pub fn open_listed(path: &Path) -> Result<Model, ContainerError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // The walk saw a regular file; a FIFO put in its place since then could block this open,
+    // as it could between `open`'s `lstat` and its open.
+    let opened = std::fs::File::options().read(true).custom_flags(libc::O_NOFOLLOW).open(path);
+    let file = match opened {
+        Ok(file) => file,
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return open(path),
+        Err(e) => return Err(e.into()),
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        drop(file);
+        return open(path);
+    }
+    let found = detect::read_head(path, file, meta.len())?;
+    from_found(path, path.to_path_buf(), &meta, found)
 }
 
 /// Replaces the given parts' text (by index into `model.parts`) and leaves every other byte of
