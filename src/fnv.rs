@@ -1,6 +1,6 @@
-//! FNV-1a, the one small non-cryptographic hash kerasfix uses where SipHash's resistance to
-//! chosen keys buys nothing and its cost shows: the class-name index (its keys are the tables'
-//! own constants) and the parser's repeated-key check (a table per object, on the stack).
+//! FNV-1a, a small non-cryptographic hash for the class-name index, whose keys are the
+//! tables' own constants: SipHash's resistance to chosen keys buys nothing there and its cost
+//! shows on every serialized object a walk visits.
 
 use std::hash::Hasher;
 
@@ -26,11 +26,4 @@ impl Hasher for Fnv {
             self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(PRIME);
         }
     }
-}
-
-/// The FNV-1a hash of `bytes`.
-pub(crate) fn hash(bytes: &[u8]) -> u64 {
-    let mut hasher = Fnv::default();
-    hasher.write(bytes);
-    hasher.finish()
 }

@@ -216,4 +216,11 @@ fn parse_notes_duplicate_keys_at_any_depth() {
             assert!(parse_noting_duplicates(text.as_bytes()).expect("valid").1, "{size} keys and {repeat}");
         }
     }
+    // Keys alike in length and in their first and last eight bytes share a hash: the table
+    // must still compare them whole, also when all 64 of an object collide.
+    let alike: Vec<String> = (0..64).map(|i| format!("\"abcdefgh_{i:02}_ijklmnop\": {i}")).collect();
+    let clean = format!("{{{}}}", alike.join(", "));
+    assert!(!parse_noting_duplicates(clean.as_bytes()).expect("valid").1, "64 colliding keys");
+    let repeated = format!("{{{}, \"abcdefgh_37_ijklmnop\": 0}}", alike[..63].join(", "));
+    assert!(parse_noting_duplicates(repeated.as_bytes()).expect("valid").1, "a colliding key repeated");
 }
