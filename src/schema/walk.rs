@@ -59,7 +59,9 @@ fn descend<'a>(
 ) {
     match &node.value {
         Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
+            // Only containers can hold serialized objects: scalars (most of the leaves) are
+            // passed over without a step pushed or a call made.
+            for (index, item) in items.iter().enumerate().filter(|(_, item)| is_container(item)) {
                 pointer.push(PointerStep::Index(index));
                 descend(item, pointer, path, role, visitor);
                 pointer.pop();
@@ -80,7 +82,7 @@ fn descend<'a>(
                 }
                 None => false,
             };
-            for member in members {
+            for member in members.iter().filter(|member| is_container(&member.value)) {
                 let child_role = if is_layer_key(&member.key) { Role::Layer } else { Role::Object };
                 pointer.push(PointerStep::Key(&member.key));
                 descend(&member.value, pointer, path, child_role, visitor);
@@ -92,6 +94,10 @@ fn descend<'a>(
         }
         _ => {}
     }
+}
+
+fn is_container(node: &Node) -> bool {
+    matches!(node.value, Value::Array(_) | Value::Object(_))
 }
 
 fn layer_name<'a>(object: &'a Node, config: Option<&'a Node>) -> Option<&'a str> {
