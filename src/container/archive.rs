@@ -7,7 +7,7 @@
 //! archive comment are kept. The `zip` crate reads and verifies the result.
 
 use std::fs::File;
-use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use zip::ZipArchive;
@@ -29,63 +29,97 @@ fn zip_error(err: ZipError) -> ContainerError {
     ContainerError::Zip(err.to_string())
 }
 
-/// Archives up to this size are read whole with one `read`: the zip crate's seeks and reads of
-/// the central directory and each entry would otherwise cost a dozen system calls per model.
-const READ_WHOLE_BELOW: u64 = super::detect::READ_WHOLE_BELOW;
+/// How much of an archive's start is read up front: Keras writes `metadata.json` and then
+/// `config.json` first (keras/src/saving/saving_lib.py `_save_state` order: metadata, config,
+/// then the weights), and a config of a few hundred layers fits.
+pub(crate) const HEAD_WINDOW: u64 = 16 * 1024;
+/// How much of its end: the end-of-central-directory record and the central directory, about
+/// 70 bytes an entry.
+const TAIL_WINDOW: u64 = 4 * 1024;
 
-/// The bytes of an archive: in memory when small, else read through a buffer as needed, so a
-/// 1 GB archive never passes through memory.
-pub(crate) enum ArchiveSource {
-    Memory(Cursor<Vec<u8>>),
-    File(BufReader<File>),
+/// The bytes of an archive as the zip reader asks for them. Its head and its tail are read once
+/// up front, which for nearly every archive is all the reader needs: two `pread`s, whatever the
+/// archive's size (through a buffered file, the reader's seeks cost a dozen system calls a
+/// model), and the weights between never pass through memory. Anything else (a config larger
+/// than the head window, assets) is read from the file where it is asked for.
+pub(crate) struct ArchiveSource {
+    file: File,
+    /// The archive's size when it was looked at.
+    len: u64,
+    /// Bytes `0..head.len()`.
+    head: Vec<u8>,
+    /// Bytes `len - tail.len()..len`.
+    tail: Vec<u8>,
+    pos: u64,
+}
+
+impl ArchiveSource {
+    /// The source of `file`, `len` bytes long, whose first bytes `head` are already read.
+    fn new(file: File, len: u64, head: Vec<u8>) -> std::io::Result<ArchiveSource> {
+        let tail_len = TAIL_WINDOW.min(len.saturating_sub(head.len() as u64));
+        let tail = super::detect::read_at_most(&file, len - tail_len, tail_len)?;
+        if tail.len() as u64 != tail_len {
+            return Err(std::io::Error::other("the file changed while it was read"));
+        }
+        Ok(ArchiveSource { file, len, head, tail, pos: 0 })
+    }
+
+    fn of_file(file: File) -> std::io::Result<ArchiveSource> {
+        let len = file.metadata()?.len();
+        let head = super::detect::read_at_most(&file, 0, len.min(HEAD_WINDOW))?;
+        ArchiveSource::new(file, len, head)
+    }
+}
+
+/// `window` from offset `at` on, if `at` is inside it or at its end.
+fn held(window: &[u8], at: u64) -> Option<&[u8]> {
+    window.get(usize::try_from(at).ok()?..)
 }
 
 impl Read for ArchiveSource {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        match self {
-            ArchiveSource::Memory(m) => m.read(buf),
-            ArchiveSource::File(f) => f.read(buf),
-        }
+        let tail_start = self.len - self.tail.len() as u64;
+        let read = if let Some(from) = held(&self.head, self.pos).filter(|rest| !rest.is_empty()) {
+            let n = from.len().min(buf.len());
+            buf[..n].copy_from_slice(&from[..n]);
+            n
+        } else if self.pos >= tail_start {
+            let from = held(&self.tail, self.pos - tail_start).unwrap_or_default();
+            let n = from.len().min(buf.len());
+            buf[..n].copy_from_slice(&from[..n]);
+            n
+        } else {
+            // Between the windows: from the file, never past the tail (already in memory).
+            let gap = usize::try_from(tail_start - self.pos).unwrap_or(usize::MAX);
+            let want = buf.len().min(gap);
+            std::os::unix::fs::FileExt::read_at(&self.file, &mut buf[..want], self.pos)?
+        };
+        self.pos += read as u64;
+        Ok(read)
     }
 }
 
 impl Seek for ArchiveSource {
     fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
-        match self {
-            ArchiveSource::Memory(m) => m.seek(pos),
-            ArchiveSource::File(f) => f.seek(pos),
-        }
+        let target = match pos {
+            SeekFrom::Start(at) => Some(at),
+            SeekFrom::End(delta) => self.len.checked_add_signed(delta),
+            SeekFrom::Current(delta) => self.pos.checked_add_signed(delta),
+        };
+        self.pos = target.ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start of the archive")
+        })?;
+        Ok(self.pos)
     }
 }
 
 fn open_archive(path: &Path) -> Result<ZipArchive<ArchiveSource>, ContainerError> {
-    let mut file = File::open(path)?;
-    let len = file.metadata()?.len();
-    let source = if len <= READ_WHOLE_BELOW {
-        let mut bytes = Vec::with_capacity(len as usize);
-        file.read_to_end(&mut bytes)?;
-        ArchiveSource::Memory(Cursor::new(bytes))
-    } else {
-        ArchiveSource::File(BufReader::new(file))
-    };
-    ZipArchive::new(source).map_err(zip_error)
+    ZipArchive::new(ArchiveSource::of_file(File::open(path)?)?).map_err(zip_error)
 }
 
-/// [`open_archive`] of a file `detect` opened and read the first bytes (or all) of.
+/// [`open_archive`] of a file `detect` opened and read the first bytes of.
 fn open_archive_opened(opened: Opened) -> Result<ZipArchive<ArchiveSource>, ContainerError> {
-    let source = if opened.whole {
-        ArchiveSource::Memory(Cursor::new(opened.bytes))
-    } else if opened.len <= READ_WHOLE_BELOW {
-        // Only the head was read (the name said HDF5): read the rest.
-        let mut bytes = opened.bytes;
-        let mut file = opened.file;
-        file.seek(SeekFrom::Start(bytes.len() as u64))?;
-        file.read_to_end(&mut bytes)?;
-        ArchiveSource::Memory(Cursor::new(bytes))
-    } else {
-        ArchiveSource::File(BufReader::new(opened.file))
-    };
-    ZipArchive::new(source).map_err(zip_error)
+    ZipArchive::new(ArchiveSource::new(opened.file, opened.len, opened.bytes)?).map_err(zip_error)
 }
 
 /// Reads the JSON entries and candidate vocabulary assets of a `.keras` archive.

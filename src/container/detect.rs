@@ -2,14 +2,15 @@
 //!
 //! Extensions lie: HDF5 files named `.keras` exist in the wild, and an unzipped archive is a
 //! directory with any name. So the first bytes decide, as `file(1)` would. The file is opened
-//! once: the bytes read to decide (the whole of a small archive, the head of an HDF5 file) and
-//! the open file go on to the reader, which never opens the path again.
+//! once: the bytes read to decide (the head of an archive or of an HDF5 file) and the open file
+//! go on to the reader, which never opens the path again.
 
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 use super::ContainerError;
+use super::archive;
 use super::h5native::{self, Fallback};
 
 /// HDF5's signature; it may sit at 0 or after a user block of 512, 1024, 2048, ... bytes.
@@ -17,19 +18,14 @@ const HDF5_SIGNATURE: &[u8; 8] = b"\x89HDF\r\n\x1a\n";
 const ZIP_LOCAL_HEADER: &[u8; 4] = b"PK\x03\x04";
 const ZIP_EMPTY_ARCHIVE: &[u8; 4] = b"PK\x05\x06";
 
-/// Files up to this size are read whole at once when their name does not say HDF5: a `.keras`
-/// archive is then parsed from memory (see `archive`), with one `read` for the whole file.
-pub(crate) const READ_WHOLE_BELOW: u64 = 1 << 20;
-
 /// A model file, open, with the bytes read so far.
 pub(crate) struct Opened {
     pub(crate) file: File,
-    /// The file's size when it was looked at (or, read whole, the bytes it held).
+    /// The file's size when it was looked at.
     pub(crate) len: u64,
-    /// The file's leading bytes: all of it when `whole`, else at least its first
-    /// [`h5native::HEAD_BYTES`] (or all of it when shorter).
+    /// The file's leading bytes: its first [`h5native::HEAD_BYTES`] when the name says HDF5,
+    /// else its first [`archive::HEAD_WINDOW`] (all of it when shorter).
     pub(crate) bytes: Vec<u8>,
-    pub(crate) whole: bool,
     /// The shared lock libhdf5 would take, when taken before `bytes` were read (a name that
     /// says HDF5); `None` when not taken yet.
     pub(crate) hdf5_lock: Option<Result<(), Fallback>>,
@@ -58,24 +54,26 @@ pub(crate) fn open(path: &Path, meta: &std::fs::Metadata) -> Result<Found, Conta
     if !meta.is_file() {
         return Err(ContainerError::NotAModel("not a regular file".into()));
     }
-    let len = meta.len();
+    if meta.len() == 0 {
+        return Err(ContainerError::NotAModel("empty file".into()));
+    }
+    read_head(path, File::open(path)?, meta.len())
+}
+
+/// [`open`] for a regular file already open, `len` bytes long when it was looked at.
+pub(crate) fn read_head(path: &Path, file: File, len: u64) -> Result<Found, ContainerError> {
     if len == 0 {
         return Err(ContainerError::NotAModel("empty file".into()));
     }
-    let file = File::open(path)?;
     let named_hdf5 = path
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("h5") || e.eq_ignore_ascii_case("hdf5"));
-    let mut opened = if named_hdf5 || len > READ_WHOLE_BELOW {
-        // The lock goes before the read that the native reader parses, as libhdf5 takes it.
-        let hdf5_lock = named_hdf5.then(|| h5native::lock_shared(&file));
-        let bytes = read_at_most(&file, 0, len.min(h5native::HEAD_BYTES))?;
-        Opened { file, len, bytes, whole: false, hdf5_lock }
-    } else {
-        let bytes = read_whole(&file, len)?;
-        Opened { file, len: bytes.len() as u64, bytes, whole: true, hdf5_lock: None }
-    };
+    // The lock goes before the read that the native reader parses, as libhdf5 takes it.
+    let hdf5_lock = named_hdf5.then(|| h5native::lock_shared(&file));
+    let want = if named_hdf5 { h5native::HEAD_BYTES } else { archive::HEAD_WINDOW };
+    let bytes = read_prefix(&file, len.min(want))?;
+    let mut opened = Opened { file, len, bytes, hdf5_lock };
     let head = opened.bytes.get(..4);
     if head == Some(ZIP_LOCAL_HEADER) || head == Some(ZIP_EMPTY_ARCHIVE) {
         return Ok(Found::Zip(opened));
@@ -84,9 +82,7 @@ pub(crate) fn open(path: &Path, meta: &std::fs::Metadata) -> Result<Found, Conta
         if opened.hdf5_lock.is_none() {
             // Read before the lock (a writer may have held it then): read the head again under it.
             opened.hdf5_lock = Some(h5native::lock_shared(&opened.file));
-            opened.bytes = read_at_most(&opened.file, 0, len.min(h5native::HEAD_BYTES))?;
-            opened.len = len;
-            opened.whole = false;
+            opened.bytes = read_prefix(&opened.file, len.min(h5native::HEAD_BYTES))?;
         }
         return Ok(Found::Hdf5(opened));
     }
@@ -130,23 +126,14 @@ fn fill_at(file: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
-/// The whole file, `len` bytes when it was looked at. One `read` asks for a byte more than
-/// `len`: getting exactly `len` is the end of the file as it was looked at, so no second `read`
-/// is needed to see the end; anything else (the file grew or shrank meanwhile) is read on to
-/// the real end, as `read_to_end` would.
-fn read_whole(file: &File, len: u64) -> std::io::Result<Vec<u8>> {
-    let want = usize::try_from(len).map_err(std::io::Error::other)?;
-    let mut bytes = Vec::with_capacity(want + 1);
-    // The first read fills fresh capacity without zeroing it first (`vec![0; n]` cost as much
-    // as the read itself for every small archive).
-    pread_into_spare(file, &mut bytes, 0)?;
-    if bytes.len() != want {
-        loop {
-            bytes.reserve(64 * 1024);
-            let offset = bytes.len() as u64;
-            if pread_into_spare(file, &mut bytes, offset)? == 0 {
-                break;
-            }
+/// The file's first `len` bytes, fewer only at the end of the file; read into fresh capacity
+/// without zeroing it first (`vec![0; n]` cost as much as the read itself for a small model).
+fn read_prefix(file: &File, len: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(usize::try_from(len).map_err(std::io::Error::other)?);
+    while bytes.len() < bytes.capacity() {
+        let offset = bytes.len() as u64;
+        if pread_into_spare(file, &mut bytes, offset)? == 0 {
+            break;
         }
     }
     Ok(bytes)
