@@ -6,7 +6,6 @@
 //! go on to the reader, which never opens the path again.
 
 use std::fs::File;
-use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 use super::ContainerError;
@@ -72,7 +71,7 @@ pub(crate) fn read_head(path: &Path, file: File, len: u64) -> Result<Found, Cont
     // The lock goes before the read that the native reader parses, as libhdf5 takes it.
     let hdf5_lock = named_hdf5.then(|| h5native::lock_shared(&file));
     let want = if named_hdf5 { h5native::HEAD_BYTES } else { archive::HEAD_WINDOW };
-    let bytes = read_prefix(&file, len.min(want))?;
+    let bytes = read_at_most(&file, 0, len.min(want))?;
     let mut opened = Opened { file, len, bytes, hdf5_lock };
     let head = opened.bytes.get(..4);
     if head == Some(ZIP_LOCAL_HEADER) || head == Some(ZIP_EMPTY_ARCHIVE) {
@@ -82,7 +81,7 @@ pub(crate) fn read_head(path: &Path, file: File, len: u64) -> Result<Found, Cont
         if opened.hdf5_lock.is_none() {
             // Read before the lock (a writer may have held it then): read the head again under it.
             opened.hdf5_lock = Some(h5native::lock_shared(&opened.file));
-            opened.bytes = read_prefix(&opened.file, len.min(h5native::HEAD_BYTES))?;
+            opened.bytes = read_at_most(&opened.file, 0, len.min(h5native::HEAD_BYTES))?;
         }
         return Ok(Found::Hdf5(opened));
     }
@@ -104,35 +103,14 @@ fn has_hdf5_signature(file: &File, bytes: &[u8], len: u64) -> std::io::Result<bo
     Ok(false)
 }
 
-/// Up to `len` bytes at `offset`, fewer only at the end of the file.
+/// Up to `len` bytes at `offset`, fewer only at the end of the file. Read into fresh capacity
+/// without zeroing it first: `vec![0; n]` cost as much as the read itself for a small model.
 pub(crate) fn read_at_most(file: &File, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
-    let mut buf = vec![0u8; usize::try_from(len).map_err(std::io::Error::other)?];
-    let filled = fill_at(file, offset, &mut buf)?;
-    buf.truncate(filled);
-    Ok(buf)
-}
-
-/// Reads into `buf` at `offset` until it is full or the file ends; how many bytes it holds.
-fn fill_at(file: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match file.read_at(&mut buf[filled..], offset + filled as u64) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
-}
-
-/// The file's first `len` bytes, fewer only at the end of the file; read into fresh capacity
-/// without zeroing it first (`vec![0; n]` cost as much as the read itself for a small model).
-fn read_prefix(file: &File, len: u64) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(usize::try_from(len).map_err(std::io::Error::other)?);
     while bytes.len() < bytes.capacity() {
-        let offset = bytes.len() as u64;
-        if pread_into_spare(file, &mut bytes, offset)? == 0 {
+        let at =
+            offset.checked_add(bytes.len() as u64).ok_or_else(|| std::io::Error::other("offset overflow"))?;
+        if pread_into_spare(file, &mut bytes, at)? == 0 {
             break;
         }
     }

@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 use super::{Fallback, R, fallback};
@@ -96,9 +95,11 @@ impl Source {
         if offset.checked_add(len).is_none_or(|stop| stop > self.len) {
             return fallback("read past the end of the file");
         }
-        let size = usize::try_from(len).map_err(|_| Fallback("read too large"))?;
-        let mut buf = vec![0u8; size];
-        self.file.read_exact_at(&mut buf, offset).map_err(|_| Fallback("read failed"))?;
+        let buf = crate::container::detect::read_at_most(&self.file, offset, len)
+            .map_err(|_| Fallback("read failed"))?;
+        if buf.len() as u64 != len {
+            return fallback("the file ended early");
+        }
         Ok(buf)
     }
 }
