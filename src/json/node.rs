@@ -472,13 +472,12 @@ pub(super) fn has_duplicate_key(members: &[Member]) -> bool {
 /// object nearly always differ: a few instructions whatever the key's length (a byte-at-a-time
 /// FNV-1a here was 6% of a whole check). Equal keys hash equal, which is all the table needs.
 fn key_hash(key: &[u8]) -> u64 {
-    let word = |bytes: &[u8]| {
-        let mut word = [0u8; 8];
-        word[..bytes.len()].copy_from_slice(bytes);
-        u64::from_le_bytes(word)
+    let (head, tail) = match (key.first_chunk::<8>(), key.last_chunk::<8>()) {
+        (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
+        // Shorter than a word: its bytes one by one (a variable-length copy into a word would
+        // call `memcpy` for every key).
+        _ => (key.iter().fold(0, |word, &byte| word << 8 | u64::from(byte)), 0),
     };
-    let head = word(&key[..key.len().min(8)]);
-    let tail = word(&key[key.len().saturating_sub(8)..]);
     // Fibonacci hashing: the multiplication carries every input bit into the top bits.
     (head ^ tail.rotate_left(32) ^ key.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
