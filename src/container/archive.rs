@@ -249,10 +249,12 @@ pub(crate) fn metadata_fields(parts: &[Part]) -> (Option<String>, Option<String>
     let Some(meta) = parts.iter().find(|p| p.kind == PartKind::Metadata) else {
         return (None, None);
     };
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&meta.text) else {
+    // The tool's own parser, which reads what Python's `json` reads (`NaN` too), and spares
+    // building a serde_json map for two strings.
+    let Ok(value) = crate::json::parse(&meta.text) else {
         return (None, None);
     };
-    let field = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
+    let field = |key: &str| value.get(key).and_then(crate::json::Node::as_str).map(str::to_string);
     (field("keras_version"), field("date_saved"))
 }
 
