@@ -64,11 +64,24 @@ const SCRATCH: usize = 256;
 /// An array or object whose closing bracket has not been seen yet. Its children so far sit at
 /// the end of the scanner's shared `items` / `members` stacks, from `first` on: collecting
 /// them there and moving them into an exact-size `Vec` at the closing bracket costs one
-/// allocation per container instead of one per doubling.
+/// allocation per container instead of one per doubling. An object's member goes on the stack
+/// as soon as its key is read, its value filled in when complete, so the key moves once.
 enum Open {
     Array { start: usize, first: usize },
-    Object { start: usize, first: usize, key: Option<(CompactString, Range<usize>)> },
+    Object { start: usize, first: usize },
 }
+
+/// The children of a closing container, `stack[first..]`, in a `Vec` of their own, with one
+/// copy of the tail (a drain moved them one by one) and no spare capacity.
+fn take_from<T>(stack: &mut Vec<T>, first: usize) -> Vec<T> {
+    let mut children = stack.split_off(first.min(stack.len()));
+    // `split_off(0)` hands over the scratch buffer itself (and gives the stack a new one).
+    children.shrink_to_fit();
+    children
+}
+
+/// The value of a member whose key is read and whose value is not complete yet.
+const PENDING: Node = Node { span: 0..0, value: Value::Null };
 
 struct Scanner<'t> {
     text: &'t [u8],
@@ -122,8 +135,9 @@ impl<'t> Scanner<'t> {
                         Node { span: start..self.pos, value: Value::Array(Vec::new()) }
                     } else {
                         if self.peek() != Some(b'}') {
-                            let key = self.key()?;
-                            open.push(Open::Object { start, first: members.len(), key: Some(key) });
+                            let (key, key_span) = self.key()?;
+                            open.push(Open::Object { start, first: members.len() });
+                            members.push(Member { key, key_span, value: PENDING });
                             continue 'value;
                         }
                         self.pos += 1;
@@ -157,15 +171,16 @@ impl<'t> Scanner<'t> {
                             _ => return Err(self.error(self.pos, "expecting ',' or ']'")),
                         }
                     }
-                    Open::Object { key, .. } => {
-                        if let Some((key, key_span)) = key.take() {
-                            members.push(Member { key, key_span, value: done });
+                    Open::Object { .. } => {
+                        if let Some(pending) = members.last_mut() {
+                            pending.value = done;
                         }
                         match next {
                             Some(b',') => {
                                 self.pos += 1;
                                 self.reject_trailing_comma(b'}')?;
-                                *key = Some(self.key()?);
+                                let (key, key_span) = self.key()?;
+                                members.push(Member { key, key_span, value: PENDING });
                                 continue 'value;
                             }
                             Some(b'}') => {}
@@ -176,11 +191,11 @@ impl<'t> Scanner<'t> {
                 self.pos += 1;
                 done = match open.pop() {
                     Some(Open::Array { start, first }) => {
-                        let children = items.drain(first.min(items.len())..).collect();
+                        let children = take_from(&mut items, first);
                         Node { span: start..self.pos, value: Value::Array(children) }
                     }
                     Some(Open::Object { start, first, .. }) => {
-                        let children: Vec<Member> = members.drain(first.min(members.len())..).collect();
+                        let children = take_from(&mut members, first);
                         self.duplicates = self.duplicates || has_duplicate_key(&children);
                         Node { span: start..self.pos, value: Value::Object(children) }
                     }
