@@ -262,6 +262,25 @@ fn zip_entries_claiming_huge_sizes_cost_no_memory() {
     assert!(stdout(&out).contains("no problems in 1 models"), "{}", stdout(&out));
 }
 
+/// Many assets, each within the per-part cap, cannot add up past the per-model one: eight
+/// vocabulary assets of 50 MiB each (400 KB compressed) are refused at 128 MiB in total, within
+/// 256 MiB of address space, with one line naming the model, and the batch goes on.
+#[test]
+fn many_assets_stop_at_the_per_model_cap() {
+    let dir = tempdir();
+    let many = dir.path().join("many.keras");
+    make("zip-many-assets", &many);
+    let compressed = std::fs::metadata(&many).expect("stat").len();
+    assert!(compressed < 1 << 20, "small on disk: {compressed}");
+    let out = check_within_256_mib(&many);
+    assert_eq!(out.status.code(), Some(2), "{}{}", stdout(&out), stderr(&out));
+    let err = stderr(&out);
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(errors[0].contains("many.keras") && errors[0].contains("128 MiB in total"), "{}", errors[0]);
+    assert_hostile(&many, "128 MiB in total");
+}
+
 /// A walked tree holding everything a walker can trip on, and one damaged model.
 #[test]
 fn walked_tree_with_loops_special_files_and_odd_names() {

@@ -15,7 +15,9 @@ use zip::result::ZipError;
 
 use super::atomic::{self, Pending, Temp, WriteOptions};
 use super::detect::Opened;
-use super::{ContainerError, Format, MAX_JSON_BYTES, Model, ModelKind, Part, PartKind, PartStorage};
+use super::{
+    ContainerError, Format, MAX_JSON_BYTES, MAX_MODEL_BYTES, Model, ModelKind, Part, PartKind, PartStorage,
+};
 use super::{assets, zipsplice};
 
 /// The JSON entries of an archive and what each holds.
@@ -142,6 +144,7 @@ fn from_archive(path: &Path, mut archive: ZipArchive<ArchiveSource>) -> Result<M
         ));
     }
     let mut parts: Vec<Part> = Vec::new();
+    let mut budget = PartBudget::new();
     let mut weights_entry = None;
     for index in 0..archive.len() {
         let mut entry = archive.by_index(index).map_err(zip_error)?;
@@ -153,10 +156,10 @@ fn from_archive(path: &Path, mut archive: ZipArchive<ArchiveSource>) -> Result<M
                     "two `{part_name}` entries; refusing to guess which Keras reads"
                 )));
             }
-            let text = read_capped(&mut entry, part_name, declared_size)?;
+            let text = read_capped(&mut entry, part_name, declared_size, &mut budget)?;
             parts.push(Part { name: part_name.into(), kind, text, storage: PartStorage::ZipEntry });
         } else if assets::is_vocabulary_candidate(&name) {
-            let text = read_capped(&mut entry, &name, declared_size)?;
+            let text = read_capped(&mut entry, &name, declared_size, &mut budget)?;
             parts.push(Part {
                 name: name.into(),
                 kind: PartKind::Vocabulary,
@@ -185,8 +188,20 @@ fn from_archive(path: &Path, mut archive: ZipArchive<ArchiveSource>) -> Result<M
     })
 }
 
-/// Reads one part, refusing more than [`MAX_JSON_BYTES`] whatever the header claims, so a zip
-/// bomb stops at the cap instead of filling memory. `size_hint` (the size the zip header or
+/// What is left of [`MAX_MODEL_BYTES`] for the parts of one model still to be read.
+pub(crate) struct PartBudget {
+    left: u64,
+}
+
+impl PartBudget {
+    pub(crate) fn new() -> PartBudget {
+        PartBudget { left: MAX_MODEL_BYTES }
+    }
+}
+
+/// Reads one part, refusing more than [`MAX_JSON_BYTES`] whatever the header claims, or more
+/// than is left of the model's `budget`, so a zip bomb stops at the cap instead of filling
+/// memory. `size_hint` (the size the zip header or
 /// the file's metadata declares, up to 1 MiB) only sizes the first buffer, one byte larger so
 /// that the read proving the end needs no growth; the buffer then grows by doubling but never past the
 /// cap plus that byte (`read_to_end` would double a full 64 MiB buffer to 128 MiB for the one
@@ -197,18 +212,27 @@ pub(crate) fn read_capped(
     reader: &mut impl Read,
     name: &str,
     size_hint: u64,
+    budget: &mut PartBudget,
 ) -> Result<Vec<u8>, ContainerError> {
     let io_error = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::InvalidData => ContainerError::Zip(format!("`{name}`: {e}")),
         _ => ContainerError::Io(e),
     };
+    let model_bound = budget.left < MAX_JSON_BYTES;
     let too_large = || {
-        ContainerError::Refused(format!(
-            "`{name}` is larger than {} MiB, kerasfix's limit for a part it reads",
-            MAX_JSON_BYTES >> 20
-        ))
+        ContainerError::Refused(if model_bound {
+            format!(
+                "the parts read from this model exceed {} MiB in total at `{name}`, kerasfix's limit for one model",
+                MAX_MODEL_BYTES >> 20
+            )
+        } else {
+            format!(
+                "`{name}` is larger than {} MiB, kerasfix's limit for a part it reads",
+                MAX_JSON_BYTES >> 20
+            )
+        })
     };
-    let limit = usize::try_from(MAX_JSON_BYTES).unwrap_or(usize::MAX);
+    let limit = usize::try_from(MAX_JSON_BYTES.min(budget.left)).unwrap_or(usize::MAX);
     // A header may lie: trust it for the first buffer only up to 1 MiB (a real config's size),
     // so a tiny entry that declares 64 MiB costs no 64 MiB buffer.
     let first = usize::try_from(size_hint).unwrap_or(usize::MAX).min(limit.min(1 << 20)).saturating_add(1);
@@ -237,6 +261,7 @@ pub(crate) fn read_capped(
         return Err(too_large());
     }
     text.truncate(filled);
+    budget.left -= filled as u64;
     // Parts are kept for the whole model: give back room a doubling left unused.
     if text.capacity() - filled > filled / 8 + 4096 {
         text.shrink_to_fit();

@@ -7,7 +7,7 @@
 use std::fs::File;
 use std::path::Path;
 
-use super::archive::{JSON_ENTRIES, WEIGHT_ENTRIES, metadata_fields, read_capped};
+use super::archive::{JSON_ENTRIES, PartBudget, WEIGHT_ENTRIES, metadata_fields, read_capped};
 use super::assets;
 use super::atomic::{self, Pending, Stamp, Temp, WriteOptions};
 use super::{ContainerError, Format, Model, ModelKind, Part, PartKind, PartStorage};
@@ -15,6 +15,7 @@ use super::{ContainerError, Format, Model, ModelKind, Part, PartKind, PartStorag
 /// Reads the JSON files and candidate vocabulary assets of an unzipped archive.
 pub fn open(dir: &Path) -> Result<Model, ContainerError> {
     let mut parts = Vec::new();
+    let mut budget = PartBudget::new();
     for (name, kind) in JSON_ENTRIES {
         let path = dir.join(name);
         if !path.exists() {
@@ -23,13 +24,13 @@ pub fn open(dir: &Path) -> Result<Model, ContainerError> {
         if !path.is_file() {
             return Err(ContainerError::NotAModel(format!("`{name}` is not a regular file")));
         }
-        parts.push(read_part(dir, name.into(), kind)?);
+        parts.push(read_part(dir, name.into(), kind, &mut budget)?);
     }
     if !parts.iter().any(|p| p.kind == PartKind::Config) {
         return Err(ContainerError::NotAModel("directory has no config.json".into()));
     }
     for name in assets::candidates_in_dir(dir)? {
-        parts.push(read_part(dir, name.into(), PartKind::Vocabulary)?);
+        parts.push(read_part(dir, name.into(), PartKind::Vocabulary, &mut budget)?);
     }
     let weights_entry = WEIGHT_ENTRIES.iter().find(|w| dir.join(w).is_file()).map(|w| w.to_string());
     let (keras_version, date_saved) = metadata_fields(&parts);
@@ -52,10 +53,11 @@ fn read_part(
     dir: &Path,
     name: std::borrow::Cow<'static, str>,
     kind: PartKind,
+    budget: &mut PartBudget,
 ) -> Result<Part, ContainerError> {
     let path = dir.join(&*name);
     let stamp = Stamp::of(&path)?;
-    let text = read_capped(&mut File::open(&path)?, &name, stamp.size())?;
+    let text = read_capped(&mut File::open(&path)?, &name, stamp.size(), budget)?;
     Ok(Part { name, kind, text, storage: PartStorage::DirFile { stamp } })
 }
 

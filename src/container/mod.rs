@@ -30,6 +30,11 @@ pub use h5native::Fallback;
 /// kilobytes to a few megabytes; vocabulary assets are held to the same cap.
 pub const MAX_JSON_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Largest total of the parts read from one model. Each part is held to [`MAX_JSON_BYTES`], but
+/// an archive may hold any number of vocabulary assets: a few hundred kilobytes of compressed
+/// assets would otherwise fill memory one allowed part at a time.
+pub const MAX_MODEL_BYTES: u64 = 2 * MAX_JSON_BYTES;
+
 /// The three ways Keras saves a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -19,6 +19,8 @@ Usage: hostile_make.py KIND PATH [KIND PATH ...]
   zip-huge           a .keras zip whose config.json is 200 MB, stored (not compressed)
   zip-lying-sizes    a .keras zip with 12 IntegerLookup vocabulary assets whose headers claim
                      60 MiB each; each holds a few bytes
+  zip-many-assets    a .keras zip (~400 KB) with 8 IntegerLookup vocabulary assets of 50 MiB
+                     each once inflated: each under the per-part cap, 400 MiB together
 """
 import json, struct, sys, zipfile, zlib
 
@@ -139,6 +141,14 @@ def make_zip(kind, path):
                     data[at + size_at : at + size_at + 4] = struct.pack("<I", 60 << 20)
                 at += 4
         open(path, "wb").write(bytes(data))
+    elif kind == "zip-many-assets":
+        body = b"1\n" * (25 << 20)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("metadata.json", META)
+            zf.writestr("config.json", config)
+            for i in range(8):
+                suffix = f"_{i}" if i else ""
+                zf.writestr(f"assets/layers/integer_lookup{suffix}/vocabulary.txt", body)
     else:
         sys.exit(f"unknown kind {kind}")
 
