@@ -38,6 +38,7 @@ pub struct BatchOptions {
 /// Totals across the batch.
 #[derive(Debug, Default)]
 struct Totals {
+    /// Models read; a model that could not be read counts in `errors` only.
     models: usize,
     errors: usize,
     fixed: usize,
@@ -151,7 +152,7 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
         }
         let mut waiting = Vec::new();
         for (path, result) in models[chunk].iter().zip(results) {
-            totals.models += 1;
+            totals.models += usize::from(result.is_ok());
             match result {
                 Ok(model_report) if !model_report.prepared.is_empty() => waiting.push(model_report),
                 Ok(model_report) => {
@@ -395,8 +396,11 @@ fn summary(mode: &FixMode, format: Format, totals: &Totals) -> std::io::Result<(
         String::new()
     };
     let line = match mode {
+        FixMode::Check if totals.remaining == 0 && totals.errors == 0 => {
+            format!("All checked: no problems in {} models.", totals.models)
+        }
         FixMode::Check if totals.remaining == 0 => {
-            format!("All checked: no problems in {} models{errors}.", totals.models)
+            format!("No problems in {} models{errors}.", totals.models)
         }
         FixMode::Check => format!(
             "Found {} problems in {} of {} models{errors}.",

@@ -278,6 +278,8 @@ fn many_assets_stop_at_the_per_model_cap() {
     let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
     assert_eq!(errors.len(), 1, "{err}");
     assert!(errors[0].contains("many.keras") && errors[0].contains("128 MiB in total"), "{}", errors[0]);
+    // The summary counts the model among those that could not be read, not among the clean.
+    assert_eq!(stdout(&out).trim(), "No problems in 0 models; 1 could not be read (see errors above).");
     assert_hostile(&many, "128 MiB in total");
 }
 
