@@ -62,9 +62,7 @@ pub fn run(options: &BatchOptions) -> Result<ExitStatus> {
     let mut totals = Totals::default();
     let mut models = Vec::new();
     for root in &roots {
-        let config = discovery.for_path(root).map_err(|e| anyhow!("{e}"))?;
-        let excludes = Excludes::new(config.file.exclude.as_deref().unwrap_or_default())
-            .map_err(|e| anyhow!("{}: exclude: {e}", config_name(&config)))?;
+        let excludes = excludes_for(&mut discovery, root)?;
         let excluded = |p: &Path| excludes.matches(p);
         walk::walk_known(std::slice::from_ref(root), &excluded, &mut |found, known| match found {
             Found::Model(path) => models.push((path, known)),
@@ -360,6 +358,13 @@ fn tally(totals: &mut Totals, model: &ModelReport, fail_on: Option<crate::rules:
     if model.remaining > 0 || model.fixed > 0 {
         totals.files_with_findings += 1;
     }
+}
+
+/// The `exclude` globs of the configuration that governs `root` (what a walk from it skips).
+pub(crate) fn excludes_for(discovery: &mut Discovery, root: &Path) -> Result<Excludes> {
+    let config = discovery.for_path(root).map_err(|e| anyhow!("{e}"))?;
+    Excludes::new(config.file.exclude.as_deref().unwrap_or_default())
+        .map_err(|e| anyhow!("{}: exclude: {e}", config_name(&config)))
 }
 
 fn config_name(config: &Config) -> String {

@@ -161,6 +161,37 @@ fn a_fleet_is_patched_model_by_model() {
     assert!(report.contains("patched 2 of 3 models") && report.contains("1 failed"), "{report}");
 }
 
+/// The configuration's `exclude` globs keep a fleet patch off the models they name, as they do
+/// for `check` and `fix`; a model named on the command line is patched whatever its name.
+#[test]
+fn a_fleet_patch_skips_what_the_configuration_excludes() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let fleet = scratch.path().join("models");
+    std::fs::create_dir_all(&fleet).expect("mkdir");
+    let source = testdata().join("keras3/dense_seq.h5");
+    let (kept, skipped) = (fleet.join("keep.h5"), fleet.join("skipme_old.h5"));
+    for copy in [&kept, &skipped] {
+        std::fs::copy(&source, copy).expect("copy");
+    }
+    std::fs::write(scratch.path().join("kerasfix.toml"), "exclude = [\"skipme*\"]\n").expect("write");
+    let seed = format!("{}/config/seed", layer_pointer(&kept, "Dropout"));
+    let ops = serde_json::json!([{"op": "replace", "path": seed, "value": 1234}]);
+    let patch_file = write_patch(scratch.path(), "seed.json", &ops);
+
+    let out = patch(&patch_file, &[], &[&fleet]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(show_raw(&kept, &seed), b"1234");
+    assert_eq!(
+        std::fs::read(&skipped).expect("read"),
+        std::fs::read(&source).expect("read"),
+        "excluded model changed"
+    );
+
+    let out = patch(&patch_file, &[], &[&skipped]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(show_raw(&skipped, &seed), b"1234", "a model named on the command line is patched");
+}
+
 #[test]
 fn move_copy_and_append() {
     let scratch = tempfile::tempdir().expect("tempdir");

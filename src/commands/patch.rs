@@ -13,6 +13,7 @@ use anyhow::{Result, anyhow};
 
 use super::open_part;
 use crate::cli::PatchArgs;
+use crate::config::Discovery;
 use crate::container::{self, Prepared, WriteOptions};
 use crate::exit::ExitStatus;
 use crate::json::{self, Operation};
@@ -46,7 +47,7 @@ pub fn run(args: &PatchArgs) -> Result<ExitStatus> {
     let ops = json::parse_patch(&text).map_err(|e| anyhow!("{shown_patch}: not a valid JSON Patch: {e}"))?;
 
     let mut totals = Totals::default();
-    let models = expand(&args.paths, &mut totals);
+    let models = expand(&args.paths, &mut totals)?;
     let options = WriteOptions { backup_suffix: args.backup.clone() };
     for chunk in models.chunks(COMMIT_BATCH) {
         // As in `fix`: the chunk's directories are locked (in path order) until its commit, so a
@@ -85,21 +86,26 @@ fn read_patch(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The models named or found under the given paths, each once; unreadable paths are
+/// The models named or found under the given paths, each once, skipping what the
+/// configuration's `exclude` globs name (as `check` and `fix` do); unreadable paths are
 /// reported and counted as errors.
-fn expand(roots: &[PathBuf], totals: &mut Totals) -> Vec<PathBuf> {
+fn expand(roots: &[PathBuf], totals: &mut Totals) -> Result<Vec<PathBuf>> {
+    let mut discovery = Discovery::new(None).map_err(|e| anyhow!("{e}"))?;
     let mut models = Vec::new();
-    walk::walk(roots, &|_: &Path| false, &mut |found| match found {
-        Found::Model(path) => models.push(path),
-        // Leftovers are `check`'s and `fix`'s to mention; they are not models to patch.
-        Found::Leftover(_) => {}
-        Found::Error { path, message } => {
-            eprintln!("error: {}: {message}", paths::display(&path));
-            totals.errors += 1;
-        }
-    });
+    for root in roots {
+        let excludes = crate::batch::excludes_for(&mut discovery, root)?;
+        walk::walk(std::slice::from_ref(root), &|p: &Path| excludes.matches(p), &mut |found| match found {
+            Found::Model(path) => models.push(path),
+            // Leftovers are `check`'s and `fix`'s to mention; they are not models to patch.
+            Found::Leftover(_) => {}
+            Found::Error { path, message } => {
+                eprintln!("error: {}: {message}", paths::display(&path));
+                totals.errors += 1;
+            }
+        });
+    }
     walk::dedupe(&mut models);
-    models
+    Ok(models)
 }
 
 /// Applies the patch to one model and, unless dry-running, prepares its replacement.
