@@ -13,7 +13,7 @@ use crate::config::{Config, Discovery};
 use crate::container::{ContainerError, WriteReport};
 use crate::dirlock::{self, DirLocks};
 use crate::exit::ExitStatus;
-use crate::lint::{self, FixMode, ModelReport};
+use crate::lint::{self, FixMode, ModelError, ModelReport};
 use crate::paths;
 use crate::report::{self, Format, Record};
 use crate::rules::Settings;
@@ -226,12 +226,13 @@ fn process_parallel(
     settings: &[Arc<Settings>],
     mode: &FixMode,
     mut finished: Option<&mut dyn FnMut(&Path)>,
-) -> Vec<Result<ModelReport, String>> {
+) -> Vec<Result<ModelReport, ModelError>> {
     static WORKERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     let workers = *WORKERS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(8));
     let workers = workers.min(models.len()).max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<ModelReport, String>>> = models.iter().map(|_| None).collect();
+    let mut results: Vec<Option<Result<ModelReport, ModelError>>> = models.iter().map(|_| None).collect();
+    let listed = |index: usize| known[index].listed && !known[index].is_dir;
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::channel();
         let report_each = finished.is_some();
@@ -244,8 +245,7 @@ fn process_parallel(
                     loop {
                         let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(path) = models.get(index) else { break };
-                        let listed = known[index].listed && !known[index].is_dir;
-                        let result = lint::process(path, listed, &settings[index], mode);
+                        let result = lint::process(path, listed(index), &settings[index], mode);
                         if !report_each {
                             kept.push((index, result));
                         } else if sender.send((index, result)).is_err() {
@@ -272,8 +272,16 @@ fn process_parallel(
     });
     results
         .into_iter()
-        .zip(models)
-        .map(|(r, path)| r.unwrap_or_else(|| Err(format!("{}: not processed", paths::display(path)))))
+        .enumerate()
+        .map(|(index, result)| match result {
+            // Its copy may have failed only beside the others, which are now done: once more,
+            // alone (a disk nearly full still gets every model fixed that fits).
+            Some(Err(e)) if e.out_of_space => {
+                lint::process(&models[index], listed(index), &settings[index], mode)
+            }
+            Some(result) => result,
+            None => Err(format!("{}: not processed", paths::display(&models[index])).into()),
+        })
         .collect()
 }
 

@@ -45,6 +45,29 @@ pub struct ModelReport {
     pub prepared: container::Prepared,
 }
 
+/// Why a model could not be checked or fixed.
+#[derive(Debug)]
+pub struct ModelError {
+    /// One line: `PATH: what is wrong`.
+    pub message: String,
+    /// The file system ran out of space (or quota) while the replacement was written. A copy
+    /// that failed beside the other copies of a parallel batch may fit once they are done, so
+    /// the batch tries such a model again on its own.
+    pub out_of_space: bool,
+}
+
+impl From<String> for ModelError {
+    fn from(message: String) -> ModelError {
+        ModelError { message, out_of_space: false }
+    }
+}
+
+impl std::fmt::Display for ModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// The schema's name for a JSON part; `None` for a text asset.
 fn schema_part(kind: PartKind) -> Option<schema::PartKind> {
     match kind {
@@ -81,7 +104,7 @@ pub fn process(
     listed: bool,
     settings: &Settings,
     mode: &FixMode,
-) -> Result<ModelReport, String> {
+) -> Result<ModelReport, ModelError> {
     let shown = paths::display(path);
 
     let model = if listed { container::open_listed(path) } else { container::open(path) };
@@ -121,8 +144,10 @@ pub fn process(
     if let FixMode::Apply { dry_run: false, options, .. } = mode
         && !updates.is_empty()
     {
-        report.prepared = container::prepare(&model, &updates, options)
-            .map_err(|e| format!("{shown}: {e}; the file is unchanged"))?;
+        report.prepared = container::prepare(&model, &updates, options).map_err(|e| ModelError {
+            out_of_space: e.is_out_of_space(),
+            message: format!("{shown}: {e}; the file is unchanged"),
+        })?;
     }
     Ok(report)
 }

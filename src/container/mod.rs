@@ -162,6 +162,14 @@ pub enum ContainerError {
     Refused(String),
 }
 
+impl ContainerError {
+    /// Whether the file system ran out of space or quota (not a file-size limit, which no
+    /// retry can help).
+    pub fn is_out_of_space(&self) -> bool {
+        matches!(self, ContainerError::Io(e) if matches!(e.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT)))
+    }
+}
+
 /// Opens a model file or unzipped-archive directory, detecting its format from its content.
 pub fn open(path: &Path) -> Result<Model, ContainerError> {
     let (real_path, meta) = atomic::resolve(path)?;
