@@ -32,8 +32,8 @@ fn zip_error(err: ZipError) -> ContainerError {
 }
 
 /// How much of an archive's start is read up front: Keras writes `metadata.json` and then
-/// `config.json` first (keras/src/saving/saving_lib.py `_save_state` order: metadata, config,
-/// then the weights), and a config of a few hundred layers fits.
+/// `config.json` before the weights (keras/src/saving/saving_lib.py `_save_model_to_fileobj`),
+/// and the config of a model of a hundred-odd small layers fits.
 pub(crate) const HEAD_WINDOW: u64 = 16 * 1024;
 /// How much of its end: the end-of-central-directory record and the central directory, about
 /// 70 bytes an entry.

@@ -53,9 +53,6 @@ pub(crate) fn open(path: &Path, meta: &std::fs::Metadata) -> Result<Found, Conta
     if !meta.is_file() {
         return Err(ContainerError::NotAModel("not a regular file".into()));
     }
-    if meta.len() == 0 {
-        return Err(ContainerError::NotAModel("empty file".into()));
-    }
     read_head(path, File::open(path)?, meta.len())
 }
 
