@@ -59,7 +59,7 @@ impl ArchiveSource {
     /// The source of `file`, `len` bytes long, whose first bytes `head` are already read.
     fn new(file: File, len: u64, head: Vec<u8>) -> std::io::Result<ArchiveSource> {
         let tail_len = TAIL_WINDOW.min(len.saturating_sub(head.len() as u64));
-        let tail = super::detect::read_at_most(&file, len - tail_len, tail_len)?;
+        let tail = super::pread::read_at_most(&file, len - tail_len, tail_len)?;
         if tail.len() as u64 != tail_len {
             return Err(std::io::Error::other("the file changed while it was read"));
         }
@@ -68,7 +68,7 @@ impl ArchiveSource {
 
     fn of_file(file: File) -> std::io::Result<ArchiveSource> {
         let len = file.metadata()?.len();
-        let head = super::detect::read_at_most(&file, 0, len.min(HEAD_WINDOW))?;
+        let head = super::pread::read_at_most(&file, 0, len.min(HEAD_WINDOW))?;
         ArchiveSource::new(file, len, head)
     }
 }
@@ -81,20 +81,26 @@ fn held(window: &[u8], at: u64) -> Option<&[u8]> {
 impl Read for ArchiveSource {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let tail_start = self.len - self.tail.len() as u64;
-        let read = if let Some(from) = held(&self.head, self.pos).filter(|rest| !rest.is_empty()) {
-            let n = from.len().min(buf.len());
-            buf[..n].copy_from_slice(&from[..n]);
-            n
+        let in_memory = if self.pos < self.head.len() as u64 {
+            held(&self.head, self.pos)
         } else if self.pos >= tail_start {
-            let from = held(&self.tail, self.pos - tail_start).unwrap_or_default();
-            let n = from.len().min(buf.len());
-            buf[..n].copy_from_slice(&from[..n]);
-            n
+            // At or past the end: nothing left.
+            Some(held(&self.tail, self.pos - tail_start).unwrap_or_default())
         } else {
-            // Between the windows: from the file, never past the tail (already in memory).
-            let gap = usize::try_from(tail_start - self.pos).unwrap_or(usize::MAX);
-            let want = buf.len().min(gap);
-            std::os::unix::fs::FileExt::read_at(&self.file, &mut buf[..want], self.pos)?
+            None
+        };
+        let read = match in_memory {
+            Some(from) => {
+                let n = from.len().min(buf.len());
+                buf[..n].copy_from_slice(&from[..n]);
+                n
+            }
+            None => {
+                // Between the windows: from the file, never past the tail (already in memory).
+                let gap = usize::try_from(tail_start - self.pos).unwrap_or(usize::MAX);
+                let want = buf.len().min(gap);
+                std::os::unix::fs::FileExt::read_at(&self.file, &mut buf[..want], self.pos)?
+            }
         };
         self.pos += read as u64;
         Ok(read)

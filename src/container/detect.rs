@@ -11,6 +11,7 @@ use std::path::Path;
 use super::ContainerError;
 use super::archive;
 use super::h5native::{self, Fallback};
+use super::pread;
 
 /// HDF5's signature; it may sit at 0 or after a user block of 512, 1024, 2048, ... bytes.
 const HDF5_SIGNATURE: &[u8; 8] = b"\x89HDF\r\n\x1a\n";
@@ -68,7 +69,7 @@ pub(crate) fn read_head(path: &Path, file: File, len: u64) -> Result<Found, Cont
     // The lock goes before the read that the native reader parses, as libhdf5 takes it.
     let hdf5_lock = named_hdf5.then(|| h5native::lock_shared(&file));
     let want = if named_hdf5 { h5native::HEAD_BYTES } else { archive::HEAD_WINDOW };
-    let bytes = read_at_most(&file, 0, len.min(want))?;
+    let bytes = pread::read_at_most(&file, 0, len.min(want))?;
     let mut opened = Opened { file, len, bytes, hdf5_lock };
     let head = opened.bytes.get(..4);
     if head == Some(ZIP_LOCAL_HEADER) || head == Some(ZIP_EMPTY_ARCHIVE) {
@@ -78,7 +79,7 @@ pub(crate) fn read_head(path: &Path, file: File, len: u64) -> Result<Found, Cont
         if opened.hdf5_lock.is_none() {
             // Read before the lock (a writer may have held it then): read the head again under it.
             opened.hdf5_lock = Some(h5native::lock_shared(&opened.file));
-            opened.bytes = read_at_most(&opened.file, 0, len.min(h5native::HEAD_BYTES))?;
+            opened.bytes = pread::read_at_most(&opened.file, 0, len.min(h5native::HEAD_BYTES))?;
         }
         return Ok(Found::Hdf5(opened));
     }
@@ -90,7 +91,7 @@ fn has_hdf5_signature(file: &File, bytes: &[u8], len: u64) -> std::io::Result<bo
     while offset + 8 <= len {
         let sig = match usize::try_from(offset).ok().and_then(|o| bytes.get(o..o + 8)) {
             Some(sig) => sig.to_vec(),
-            None => read_at_most(file, offset, 8)?,
+            None => pread::read_at_most(file, offset, 8)?,
         };
         if sig == HDF5_SIGNATURE {
             return Ok(true);
@@ -98,44 +99,4 @@ fn has_hdf5_signature(file: &File, bytes: &[u8], len: u64) -> std::io::Result<bo
         offset = if offset == 0 { 512 } else { offset * 2 };
     }
     Ok(false)
-}
-
-/// Up to `len` bytes at `offset`, fewer only at the end of the file. Read into fresh capacity
-/// without zeroing it first: `vec![0; n]` cost as much as the read itself for a small model.
-pub(crate) fn read_at_most(file: &File, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(usize::try_from(len).map_err(std::io::Error::other)?);
-    while bytes.len() < bytes.capacity() {
-        let at =
-            offset.checked_add(bytes.len() as u64).ok_or_else(|| std::io::Error::other("offset overflow"))?;
-        if pread_into_spare(file, &mut bytes, at)? == 0 {
-            break;
-        }
-    }
-    Ok(bytes)
-}
-
-/// One `pread` at `offset` into `buf`'s spare capacity, which it then counts as filled;
-/// retried when interrupted. How many bytes it read (0 at the end of the file).
-fn pread_into_spare(file: &File, buf: &mut Vec<u8>, offset: u64) -> std::io::Result<usize> {
-    use std::os::fd::AsRawFd;
-    let offset = libc::off_t::try_from(offset).map_err(std::io::Error::other)?;
-    loop {
-        let spare = buf.spare_capacity_mut();
-        // SAFETY: `pread` writes at most `spare.len()` bytes into `spare`, memory `buf` owns,
-        // through a descriptor `file` keeps open.
-        let read = unsafe { libc::pread(file.as_raw_fd(), spare.as_mut_ptr().cast(), spare.len(), offset) };
-        match usize::try_from(read) {
-            Ok(read) => {
-                // SAFETY: the kernel initialized exactly `read` bytes after the current length.
-                unsafe { buf.set_len(buf.len() + read) };
-                return Ok(read);
-            }
-            Err(_) => {
-                let error = std::io::Error::last_os_error();
-                if error.kind() != std::io::ErrorKind::Interrupted {
-                    return Err(error);
-                }
-            }
-        }
-    }
 }

@@ -15,6 +15,7 @@ pub mod directory;
 pub mod h5;
 mod h5attr;
 mod h5native;
+mod pread;
 mod zipsplice;
 
 use std::borrow::Cow;

@@ -95,7 +95,7 @@ impl Source {
         if offset.checked_add(len).is_none_or(|stop| stop > self.len) {
             return fallback("read past the end of the file");
         }
-        let buf = crate::container::detect::read_at_most(&self.file, offset, len)
+        let buf = crate::container::pread::read_at_most(&self.file, offset, len)
             .map_err(|_| Fallback("read failed"))?;
         if buf.len() as u64 != len {
             return fallback("the file ended early");
