@@ -72,6 +72,9 @@ pub(crate) fn open_opened(path: &Path, opened: Opened) -> Result<Model, Containe
 fn from_attrs(path: &Path, native: Result<RootAttrs, Fallback>) -> Result<Model, ContainerError> {
     let attrs = match native {
         Ok(attrs) => attrs,
+        Err(declined) if declined.hangs_libhdf5() => {
+            return Err(ContainerError::Hdf5(declined.0.to_string()));
+        }
         Err(_) => read_root_libhdf5(path)?,
     };
     model_from(path, attrs)

@@ -37,9 +37,23 @@ use super::h5attr::{StringAttr, StringStorage, strip_padding};
 use attr::StringKind;
 
 /// Why the native reader declined a file: libhdf5 must read it. Falling back is always
-/// correct, only slower.
+/// correct, only slower, except for [`Fallback::LIBHDF5_WOULD_HANG`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fallback(pub &'static str);
+
+impl Fallback {
+    /// A structure libhdf5 never finishes reading: `H5HG__cache_heap_deserialize` steps over a
+    /// global heap's free-space object by its stored size, so a size of 0 never advances
+    /// (`src/H5HGcache.c`; the bundled libhdf5 loops forever on it). Such a file is refused,
+    /// never handed to libhdf5.
+    pub const LIBHDF5_WOULD_HANG: Fallback =
+        Fallback("a global heap free-space object of size 0 (libhdf5 would never finish reading it)");
+
+    /// Whether libhdf5 must not be asked either.
+    pub fn hangs_libhdf5(self) -> bool {
+        self == Fallback::LIBHDF5_WOULD_HANG
+    }
+}
 
 type R<T> = Result<T, Fallback>;
 

@@ -11,6 +11,8 @@ Usage: hostile_make.py KIND PATH [KIND PATH ...]
   h5-dup-keys        model_config with a duplicated key in a layer config
   h5-two-strings     model_config stored as an array of two strings
   h5-int-attr        model_config stored as an integer, not a string
+  h5-heap-free-0     model_config (variable-length) in a global heap whose free-space object
+                     claims size 0, on which libhdf5 loops forever
   zip-bad-crc        a .keras zip whose config.json CRC is wrong
   zip-two-configs    a .keras zip holding config.json twice
   zip-bomb           a .keras zip whose config.json inflates to 100 MiB (past the 64 MiB cap)
@@ -46,6 +48,27 @@ def h5_with_config(path, value):
         f.attrs["keras_version"] = "3.15.1"
 
 
+def zero_global_heap_free_space(path):
+    """Sets the size of the free-space object (index 0) of the file's global heap collection
+    to 0. Layout (HDF5 format spec, "Global Heap"): "GCOL", version, 3 reserved bytes, the
+    collection size (8 bytes); then objects of index (2), reference count (2), reserved (4),
+    size (8) and data padded to 8 bytes."""
+    data = bytearray(open(path, "rb").read())
+    at = data.find(b"GCOL")
+    assert at >= 0, "no global heap collection"
+    (size,) = struct.unpack_from("<Q", data, at + 8)
+    pos = at + 16
+    while pos + 16 <= at + size:
+        (index,) = struct.unpack_from("<H", data, pos)
+        (length,) = struct.unpack_from("<Q", data, pos + 8)
+        if index == 0:
+            struct.pack_into("<Q", data, pos + 8, 0)
+            open(path, "wb").write(data)
+            return
+        pos += 16 + (length + 7) // 8 * 8
+    sys.exit("no free-space object in the global heap collection")
+
+
 def make(kind, path):
     if kind == "h5-weights-only":
         with h5py.File(path, "w") as f:
@@ -72,6 +95,9 @@ def make(kind, path):
     elif kind == "h5-int-attr":
         with h5py.File(path, "w") as f:
             f.attrs["model_config"] = np.int64(7)
+    elif kind == "h5-heap-free-0":
+        h5_with_config(path, json.dumps(GOOD))
+        zero_global_heap_free_space(path)
     elif kind.startswith("zip-"):
         make_zip(kind, path)
     else:

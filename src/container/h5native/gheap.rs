@@ -93,9 +93,9 @@ fn parse(image: &[u8], sizes: Sizes) -> R<(Vec<Object>, u32)> {
             Some(size)
         };
         let need = need.ok_or(Fallback("global heap object size overflow"))?;
-        // A zero-sized free-space object would make libhdf5 loop forever; never mirror that.
+        // A zero-sized free-space object makes libhdf5 loop forever: the file is refused.
         if need == 0 {
-            return fallback("global heap free-space object of size 0");
+            return Err(Fallback::LIBHDF5_WOULD_HANG);
         }
         if pos.checked_add(need).is_none_or(|stop| stop > end) {
             return fallback("global heap object runs past its collection");
